@@ -1,0 +1,127 @@
+package pemenc
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+)
+
+// block is one PEM-style armoured block. Unlike encoding/pem, the reader
+// tolerates CRLF, any line width, a missing final newline, and keeps RFC 1421
+// headers in order.
+type block struct {
+	Type    string
+	Headers [][2]string
+	Bytes   []byte
+}
+
+func (b *block) header(name string) (string, bool) {
+	for _, h := range b.Headers {
+		if strings.EqualFold(h[0], name) {
+			return h[1], true
+		}
+	}
+	return "", false
+}
+
+// maxArmoredInput bounds what decoders read, to keep allocation bounded.
+const maxArmoredInput = 1 << 20
+
+// splitLines splits on LF, dropping a trailing CR from each line.
+func splitLines(data []byte) []string {
+	s := string(data)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, "\r")
+	}
+	return lines
+}
+
+// decodeArmor returns the first "-----BEGIN T-----" … "-----END T-----"
+// block in data. Text before BEGIN and after END is ignored.
+func decodeArmor(data []byte) (*block, error) {
+	if len(data) > maxArmoredInput {
+		return nil, malformed("input larger than %d bytes", maxArmoredInput)
+	}
+	lines := splitLines(data)
+	start := -1
+	var typ string
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "-----BEGIN ") && strings.HasSuffix(l, "-----") && len(l) > 16 {
+			typ = l[len("-----BEGIN ") : len(l)-5]
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return nil, malformed("no BEGIN line")
+	}
+	end := "-----END " + typ + "-----"
+	b := &block{Type: typ}
+	var body strings.Builder
+	i := start + 1
+	// RFC 1421 headers: "Name: value" lines, ended by a blank line.
+	if i < len(lines) && strings.Contains(lines[i], ":") {
+		for ; i < len(lines); i++ {
+			l := strings.TrimSpace(lines[i])
+			if l == "" {
+				i++
+				break
+			}
+			if l == end {
+				break
+			}
+			k, v, ok := strings.Cut(l, ":")
+			if !ok {
+				return nil, malformed("bad header line in %s block", typ)
+			}
+			b.Headers = append(b.Headers, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
+		}
+	}
+	found := false
+	for ; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == end {
+			found = true
+			break
+		}
+		body.WriteString(l)
+	}
+	if !found {
+		return nil, malformed("no %q line", end)
+	}
+	raw, err := base64.StdEncoding.DecodeString(body.String())
+	if err != nil {
+		return nil, malformed("bad base64 in %s block", typ)
+	}
+	b.Bytes = raw
+	return b, nil
+}
+
+// encodeArmor writes a block with width-column base64 lines, LF, final "\n".
+func encodeArmor(typ string, headers [][2]string, der []byte, width int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("-----BEGIN " + typ + "-----\n")
+	for _, h := range headers {
+		buf.WriteString(h[0] + ": " + h[1] + "\n")
+	}
+	if len(headers) > 0 {
+		buf.WriteString("\n")
+	}
+	writeWrapped(&buf, base64.StdEncoding.EncodeToString(der), width)
+	buf.WriteString("-----END " + typ + "-----\n")
+	return buf.Bytes()
+}
+
+func writeWrapped(buf *bytes.Buffer, s string, width int) {
+	for len(s) > width {
+		buf.WriteString(s[:width])
+		buf.WriteByte('\n')
+		s = s[width:]
+	}
+	if len(s) > 0 {
+		buf.WriteString(s)
+		buf.WriteByte('\n')
+	}
+}

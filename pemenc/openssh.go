@@ -1,0 +1,408 @@
+package pemenc
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/subtle"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/big"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
+)
+
+// OpenSSH PROTOCOL.key constants.
+const (
+	opensshMagic    = "openssh-key-v1\x00"
+	opensshPEMType  = "OPENSSH PRIVATE KEY"
+	opensshColumns  = 70
+	noneBlockSize   = 8
+	defaultRounds   = 24
+	bcryptSaltBytes = 16
+)
+
+// OpenSSHOptions controls EncodeOpenSSHPrivateKey.
+type OpenSSHOptions struct {
+	// Comment is stored in the private section.
+	Comment string
+	// Rand supplies the checkint (4 bytes) and, when encrypting, the salt
+	// (16 bytes, read after the checkint). Nil means crypto/rand; a
+	// deterministic reader makes the output reproducible.
+	Rand io.Reader
+	// Passphrase, when non-empty, encrypts the key with aes256-ctr and the
+	// bcrypt KDF, as ssh-keygen does.
+	Passphrase []byte
+	// Rounds is the bcrypt KDF round count; 0 means 24 (OpenSSH ≥ 9.4).
+	Rounds int
+}
+
+// EncodeOpenSSHPrivateKey returns key (an *rsa.PrivateKey, ed25519.PrivateKey
+// or *ecdsa.PrivateKey on P-256/384/521) in the openssh-key-v1 format that
+// ssh-keygen writes: 70-column armour ending in "\n", padding 1,2,3… to the
+// cipher block size (none when already aligned). RSA keys are written with
+// Primes[0] as p and iqmp = q⁻¹ mod p.
+func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, error) {
+	if opts == nil {
+		opts = &OpenSSHOptions{}
+	}
+	rnd := opts.Rand
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	pubBlob, err := sshwire.MarshalPublicKey(key.Public())
+	if err != nil {
+		return nil, unsupportedGo(key)
+	}
+	// PROTOCOL.key: the private section starts with two equal checkints.
+	var ci [4]byte
+	if _, err := io.ReadFull(rnd, ci[:]); err != nil {
+		return nil, fmt.Errorf("pemenc: reading checkint: %w", err)
+	}
+	var priv sshwire.Builder
+	priv.Uint32(binary.BigEndian.Uint32(ci[:]))
+	priv.Uint32(binary.BigEndian.Uint32(ci[:]))
+	if err := appendPrivateFields(&priv, key); err != nil {
+		return nil, err
+	}
+	priv.StringS(opts.Comment)
+
+	cipherName, kdfName, kdfOpts := "none", "none", []byte(nil)
+	blockSize := noneBlockSize
+	var c *sshCipher
+	var kdfKey []byte
+	if len(opts.Passphrase) > 0 {
+		rounds := opts.Rounds
+		if rounds == 0 {
+			rounds = defaultRounds
+		}
+		if rounds < 1 || rounds > 1<<20 {
+			return nil, fmt.Errorf("pemenc: bcrypt rounds %d out of range", rounds)
+		}
+		salt := make([]byte, bcryptSaltBytes)
+		if _, err := io.ReadFull(rnd, salt); err != nil {
+			return nil, fmt.Errorf("pemenc: reading salt: %w", err)
+		}
+		c = sshCiphers["aes256-ctr"]
+		cipherName, kdfName = c.name, "bcrypt"
+		var ko sshwire.Builder
+		ko.String(salt)
+		ko.Uint32(uint32(rounds))
+		kdfOpts = ko.B
+		blockSize = c.blockSize
+		kdfKey = bcryptKDF(opts.Passphrase, salt, rounds, c.keyLen+c.ivLen)
+	}
+	// Padding 1,2,3… up to the block size; nothing when already aligned.
+	for i := 1; len(priv.B)%blockSize != 0; i++ {
+		priv.B = append(priv.B, byte(i))
+	}
+	section := priv.B
+	var tag []byte
+	if c != nil {
+		section, tag, err = c.seal(kdfKey[:c.keyLen], kdfKey[c.keyLen:], section)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	var out sshwire.Builder
+	out.B = append(out.B, opensshMagic...)
+	out.StringS(cipherName)
+	out.StringS(kdfName)
+	out.String(kdfOpts)
+	out.Uint32(1)
+	out.String(pubBlob)
+	out.String(section)
+	out.B = append(out.B, tag...)
+	return encodeArmor(opensshPEMType, nil, out.B, opensshColumns), nil
+}
+
+func unsupportedGo(key any) error {
+	return fmt.Errorf("%w %T", ErrUnsupportedKeyType, key)
+}
+
+// appendPrivateFields writes the keytype string and the per-type fields of
+// PROTOCOL.key's private section.
+func appendPrivateFields(b *sshwire.Builder, key crypto.Signer) error {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if len(k.Primes) != 2 {
+			return unsupported("multi-prime RSA")
+		}
+		p, q := k.Primes[0], k.Primes[1]
+		iqmp := new(big.Int).ModInverse(q, p)
+		if iqmp == nil {
+			return fmt.Errorf("pemenc: RSA primes are not coprime")
+		}
+		b.StringS(sshwire.RSA)
+		b.MPInt(k.N)
+		b.MPInt(big.NewInt(int64(k.E)))
+		b.MPInt(k.D)
+		b.MPInt(iqmp)
+		b.MPInt(p)
+		b.MPInt(q)
+	case ed25519.PrivateKey:
+		if len(k) != ed25519.PrivateKeySize {
+			return fmt.Errorf("pemenc: ed25519 private key of %d bytes", len(k))
+		}
+		b.StringS(sshwire.Ed25519)
+		b.String(k[32:])
+		b.String(k)
+	case *ed25519.PrivateKey:
+		return appendPrivateFields(b, *k)
+	case *ecdsa.PrivateKey:
+		alg, curve, err := sshwire.ECDSACurveName(k.Curve)
+		if err != nil {
+			return unsupported("ECDSA on " + k.Curve.Params().Name)
+		}
+		pt, err := k.PublicKey.Bytes()
+		if err != nil {
+			return fmt.Errorf("pemenc: %v", err)
+		}
+		d, err := k.Bytes()
+		if err != nil {
+			return fmt.Errorf("pemenc: %v", err)
+		}
+		b.StringS(alg)
+		b.StringS(curve)
+		b.String(pt)
+		b.MPInt(new(big.Int).SetBytes(d))
+	default:
+		return unsupportedGo(key)
+	}
+	return nil
+}
+
+// ParseOptions bounds the work a reader does for hostile input.
+type ParseOptions struct {
+	// MaxBcryptRounds is the highest bcrypt KDF round count accepted from an
+	// OpenSSH key; 0 means DefaultMaxBcryptRounds.
+	MaxBcryptRounds int
+	// MaxPBKDF2Iterations is the highest PBKDF2 iteration count accepted
+	// from an encrypted PKCS#8 key; 0 means DefaultMaxPBKDF2Iterations.
+	MaxPBKDF2Iterations int
+}
+
+// Default KDF ceilings: far above what any tool writes (ssh-keygen 16 or 24
+// rounds, openssl 2048 iterations), low enough to bound a hostile file.
+const (
+	DefaultMaxBcryptRounds     = 1024
+	DefaultMaxPBKDF2Iterations = 10_000_000
+)
+
+func (o *ParseOptions) maxRounds() int {
+	if o == nil || o.MaxBcryptRounds == 0 {
+		return DefaultMaxBcryptRounds
+	}
+	return o.MaxBcryptRounds
+}
+
+func (o *ParseOptions) maxIter() int {
+	if o == nil || o.MaxPBKDF2Iterations == 0 {
+		return DefaultMaxPBKDF2Iterations
+	}
+	return o.MaxPBKDF2Iterations
+}
+
+// ParseOpenSSHPrivateKey reads an openssh-key-v1 private key, decrypting it
+// with passphrase when it is encrypted, and returns the key and its comment.
+func ParseOpenSSHPrivateKey(data, passphrase []byte) (crypto.Signer, string, error) {
+	return ParseOpenSSHPrivateKeyWithOptions(data, passphrase, nil)
+}
+
+// ParseOpenSSHPrivateKeyWithOptions is ParseOpenSSHPrivateKey with KDF ceilings.
+func ParseOpenSSHPrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+	b, err := decodeArmor(data)
+	if err != nil {
+		return nil, "", err
+	}
+	if b.Type != opensshPEMType {
+		return nil, "", malformed("PEM type %q, want %s", b.Type, opensshPEMType)
+	}
+	return parseOpenSSHBinary(b.Bytes, passphrase, opts)
+}
+
+func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+	if !bytes.HasPrefix(raw, []byte(opensshMagic)) {
+		return nil, "", malformed("missing openssh-key-v1 magic")
+	}
+	r := sshwire.NewReader(raw[len(opensshMagic):])
+	cipherName := string(r.String())
+	kdfName := string(r.String())
+	kdfOpts := r.String()
+	nkeys := r.Uint32()
+	if r.Err() != nil {
+		return nil, "", wrapWire(r.Err())
+	}
+	if nkeys != 1 {
+		return nil, "", malformed("%d keys in file, want 1", nkeys)
+	}
+	pubBlob := r.String()
+	section := r.String()
+	if r.Err() != nil {
+		return nil, "", wrapWire(r.Err())
+	}
+	envPub, err := sshwire.ParsePublicKey(pubBlob)
+	if err != nil {
+		return nil, "", wrapWire(err)
+	}
+
+	blockSize := noneBlockSize
+	var c *sshCipher
+	switch {
+	case cipherName == "none":
+		if kdfName != "none" || len(kdfOpts) != 0 {
+			return nil, "", malformed("cipher none with kdf %q", kdfName)
+		}
+	default:
+		c = sshCiphers[cipherName]
+		if c == nil {
+			return nil, "", fmt.Errorf("%w: cipher %q", ErrUnsupportedKeyType, cipherName)
+		}
+		blockSize = c.blockSize
+		if kdfName != "bcrypt" {
+			return nil, "", fmt.Errorf("%w: kdf %q", ErrUnsupportedKeyType, kdfName)
+		}
+	}
+	tag := r.Bytes(tagLen(c))
+	r.Finished("private section")
+	if r.Err() != nil {
+		return nil, "", wrapWire(r.Err())
+	}
+	if len(section) == 0 || len(section)%blockSize != 0 {
+		return nil, "", malformed("private section of %d bytes is not a multiple of %d", len(section), blockSize)
+	}
+	if c != nil {
+		kr := sshwire.NewReader(kdfOpts)
+		salt := kr.String()
+		rounds := kr.Uint32()
+		kr.Finished("bcrypt options")
+		if kr.Err() != nil {
+			return nil, "", wrapWire(kr.Err())
+		}
+		if rounds == 0 || len(salt) == 0 || len(salt) > 1024 {
+			return nil, "", malformed("bad bcrypt KDF options")
+		}
+		if uint64(rounds) > uint64(opts.maxRounds()) {
+			return nil, "", fmt.Errorf("%w: bcrypt with %d rounds (ceiling %d)", ErrUnsafeKDF, rounds, opts.maxRounds())
+		}
+		if len(passphrase) == 0 {
+			return nil, "", ErrPassphraseRequired
+		}
+		k := bcryptKDF(passphrase, salt, int(rounds), c.keyLen+c.ivLen)
+		section, err = c.open(k[:c.keyLen], k[c.keyLen:], section, tag)
+		if err != nil {
+			return nil, "", err
+		}
+	}
+
+	pr := sshwire.NewReader(section)
+	c1, c2 := pr.Uint32(), pr.Uint32()
+	if pr.Err() != nil {
+		return nil, "", wrapWire(pr.Err())
+	}
+	if subtle.ConstantTimeEq(int32(c1), int32(c2)) != 1 {
+		if c != nil {
+			return nil, "", ErrIncorrectPassphrase
+		}
+		return nil, "", malformed("checkint mismatch")
+	}
+	key, err := readPrivateFields(pr)
+	if err != nil {
+		return nil, "", err
+	}
+	comment := pr.String()
+	if pr.Err() != nil {
+		return nil, "", wrapWire(pr.Err())
+	}
+	for i, p := range pr.Rest() {
+		if p != byte(i+1) {
+			return nil, "", malformed("padding byte %d is %d, want %d", i, p, byte(i+1))
+		}
+	}
+	if !publicEqual(key.Public(), envPub) {
+		return nil, "", malformed("public key in the envelope differs from the private key")
+	}
+	return key, string(comment), nil
+}
+
+// readPrivateFields reads keytype and its fields from a private section.
+func readPrivateFields(r *sshwire.Reader) (crypto.Signer, error) {
+	alg := string(r.String())
+	if r.Err() != nil {
+		return nil, wrapWire(r.Err())
+	}
+	switch alg {
+	case sshwire.RSA:
+		n, e, d, _, p, q := r.MPInt(), r.MPInt(), r.MPInt(), r.MPInt(), r.MPInt(), r.MPInt()
+		if r.Err() != nil {
+			return nil, wrapWire(r.Err())
+		}
+		return newRSAKey(n, e, d, p, q)
+	case sshwire.Ed25519:
+		pk, sk := r.String(), r.String()
+		if r.Err() != nil {
+			return nil, wrapWire(r.Err())
+		}
+		return newEd25519Key(pk, sk)
+	case sshwire.ECDSAP256, sshwire.ECDSAP384, sshwire.ECDSAP521:
+		curve, pt, d := r.String(), r.String(), r.MPInt()
+		if r.Err() != nil {
+			return nil, wrapWire(r.Err())
+		}
+		if "ecdsa-sha2-"+string(curve) != alg {
+			return nil, malformed("curve %q does not match %s", curve, alg)
+		}
+		return newECDSAKey(alg, pt, d)
+	}
+	return nil, unsupported(alg)
+}
+
+func newEd25519Key(pk, sk []byte) (ed25519.PrivateKey, error) {
+	if len(pk) != ed25519.PublicKeySize {
+		return nil, malformed("ed25519 public key of %d bytes", len(pk))
+	}
+	if len(sk) != ed25519.PrivateKeySize {
+		return nil, malformed("ed25519 private key of %d bytes, want 64", len(sk))
+	}
+	if !bytes.Equal(sk[32:], pk) {
+		return nil, malformed("ed25519 private key's second half is not its public key")
+	}
+	key := ed25519.NewKeyFromSeed(sk[:32])
+	if !bytes.Equal(key[32:], pk) {
+		return nil, malformed("ed25519 seed does not derive its public key")
+	}
+	return key, nil
+}
+
+func newECDSAKey(alg string, pt []byte, d *big.Int) (*ecdsa.PrivateKey, error) {
+	curve := sshwire.ECDSACurve(alg)
+	size := (curve.Params().BitSize + 7) / 8
+	if d.BitLen() > size*8 {
+		return nil, malformed("ECDSA private scalar too large")
+	}
+	key, err := ecdsa.ParseRawPrivateKey(curve, d.FillBytes(make([]byte, size)))
+	if err != nil {
+		return nil, malformed("invalid %s private scalar", alg)
+	}
+	if pt != nil {
+		want, err := sshwire.ParseECDSAPoint(alg, pt)
+		if err != nil {
+			return nil, wrapWire(err)
+		}
+		if !key.PublicKey.Equal(want) {
+			return nil, malformed("ECDSA public point does not match the private scalar")
+		}
+	}
+	return key, nil
+}
+
+func publicEqual(a, b crypto.PublicKey) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	e, ok := a.(equaler)
+	return ok && e.Equal(b)
+}
