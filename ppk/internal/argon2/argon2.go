@@ -1,0 +1,310 @@
+// Package argon2 implements Argon2d, Argon2i and Argon2id, version 0x13, as
+// specified by RFC 9106, on top of golang.org/x/crypto/blake2b.
+//
+// golang.org/x/crypto/argon2 exports only Argon2i and Argon2id; PuTTY key
+// files may use any of the three, so ppk needs this one.
+package argon2
+
+import (
+	"encoding/binary"
+	"errors"
+	"math/bits"
+	"runtime"
+	"sync"
+
+	"golang.org/x/crypto/blake2b"
+)
+
+// Mode is the Argon2 variant; its value is the "type" y of RFC 9106.
+type Mode uint32
+
+const (
+	D  Mode = 0
+	I  Mode = 1
+	ID Mode = 2
+)
+
+const (
+	version    = 0x13
+	syncPoints = 4   // slices per pass
+	qwords     = 128 // uint64 words in a 1 KiB block
+)
+
+type block [qwords]uint64
+
+// Key derives keyLen bytes from password and salt with no secret and no
+// associated data (what PuTTY uses).
+func Key(mode Mode, password, salt []byte, passes, memory, parallelism, keyLen uint32) ([]byte, error) {
+	return DeriveKey(mode, password, salt, nil, nil, passes, memory, parallelism, keyLen)
+}
+
+// DeriveKey is the full RFC 9106 function: passes t ≥ 1, memory m ≥ 8p KiB,
+// parallelism 1 ≤ p < 2^24, keyLen ≥ 4. It allocates about m KiB; callers
+// bound m before calling it with untrusted values.
+func DeriveKey(mode Mode, password, salt, secret, data []byte, passes, memory, parallelism, keyLen uint32) ([]byte, error) {
+	switch {
+	case mode > ID:
+		return nil, errors.New("argon2: unknown mode")
+	case passes < 1:
+		return nil, errors.New("argon2: passes must be at least 1")
+	case parallelism < 1 || parallelism >= 1<<24:
+		return nil, errors.New("argon2: parallelism outside 1..2^24-1")
+	case uint64(memory) < 8*uint64(parallelism):
+		return nil, errors.New("argon2: memory below 8 × parallelism")
+	case keyLen < 4:
+		return nil, errors.New("argon2: key length below 4")
+	}
+
+	// RFC 9106 section 3.2 step 1: H0.
+	h, _ := blake2b.New512(nil)
+	le := func(v uint32) { h.Write(binary.LittleEndian.AppendUint32(nil, v)) }
+	le(parallelism)
+	le(keyLen)
+	le(memory)
+	le(passes)
+	le(version)
+	le(uint32(mode))
+	for _, s := range [][]byte{password, salt, secret, data} {
+		le(uint32(len(s)))
+		h.Write(s)
+	}
+	h0 := h.Sum(make([]byte, 0, 72))
+
+	// Step 2: m' = 4p·floor(m/4p) blocks, q = m'/p columns per lane.
+	st := &state{
+		mode:     mode,
+		lanes:    parallelism,
+		passes:   passes,
+		segLen:   memory / (syncPoints * parallelism),
+		memBlock: memory / (syncPoints * parallelism) * (syncPoints * parallelism),
+	}
+	st.laneLen = st.segLen * syncPoints
+	st.b = make([]block, st.memBlock)
+
+	// Steps 3-4: the first two blocks of each lane.
+	var buf [1024]byte
+	in := append(h0, 0, 0, 0, 0, 0, 0, 0, 0)
+	for l := uint32(0); l < parallelism; l++ {
+		for j := uint32(0); j < 2; j++ {
+			binary.LittleEndian.PutUint32(in[64:], j)
+			binary.LittleEndian.PutUint32(in[68:], l)
+			hPrime(buf[:], in)
+			st.b[l*st.laneLen+j].load(&buf)
+		}
+	}
+
+	// Steps 5-6: passes over the memory, slice by slice; lanes of a slice
+	// are independent.
+	workers := min(int(parallelism), runtime.GOMAXPROCS(0))
+	for r := uint32(0); r < passes; r++ {
+		for s := uint32(0); s < syncPoints; s++ {
+			if workers <= 1 {
+				for l := uint32(0); l < parallelism; l++ {
+					st.segment(r, s, l)
+				}
+				continue
+			}
+			var wg sync.WaitGroup
+			next := make(chan uint32)
+			for range workers {
+				wg.Go(func() {
+					for l := range next {
+						st.segment(r, s, l)
+					}
+				})
+			}
+			for l := uint32(0); l < parallelism; l++ {
+				next <- l
+			}
+			close(next)
+			wg.Wait()
+		}
+	}
+
+	// Step 7: C = XOR of the last column; tag = H'^T(C).
+	var c block
+	for l := uint32(0); l < parallelism; l++ {
+		last := &st.b[l*st.laneLen+st.laneLen-1]
+		for i := range c {
+			c[i] ^= last[i]
+		}
+	}
+	c.store(&buf)
+	out := make([]byte, keyLen)
+	hPrime(out, buf[:])
+	return out, nil
+}
+
+type state struct {
+	mode                           Mode
+	lanes, passes, segLen, laneLen uint32
+	memBlock                       uint32
+	b                              []block
+}
+
+// segment computes the blocks of slice s of lane l in pass r (section 3.4).
+func (st *state) segment(r, s, l uint32) {
+	dataIndependent := st.mode == I || (st.mode == ID && r == 0 && s < syncPoints/2)
+	var addr, zero, input block
+	if dataIndependent {
+		// Section 3.4.1.2: input block for the address generator.
+		input[0], input[1], input[2] = uint64(r), uint64(l), uint64(s)
+		input[3], input[4], input[5] = uint64(st.memBlock), uint64(st.passes), uint64(st.mode)
+	}
+	nextAddr := func() {
+		input[6]++
+		g(&addr, &zero, &input, false)
+		g(&addr, &zero, &addr, false)
+	}
+	start := uint32(0)
+	if r == 0 && s == 0 {
+		start = 2 // blocks 0 and 1 come from H'
+		if dataIndependent {
+			nextAddr()
+		}
+	}
+	base := l * st.laneLen
+	for i := start; i < st.segLen; i++ {
+		col := s*st.segLen + i
+		prevCol := col - 1
+		if col == 0 {
+			prevCol = st.laneLen - 1
+		}
+		prev := &st.b[base+prevCol]
+		var j uint64
+		if dataIndependent {
+			if i%qwords == 0 {
+				nextAddr()
+			}
+			j = addr[i%qwords]
+		} else {
+			j = prev[0]
+		}
+		ref := st.refIndex(j, r, s, l, i)
+		g(&st.b[base+col], prev, &st.b[ref], r > 0)
+	}
+}
+
+// refIndex maps J1‖J2 to the reference block (section 3.4.2).
+func (st *state) refIndex(j uint64, r, s, l, i uint32) uint32 {
+	j1, j2 := j&0xffffffff, uint32(j>>32)
+	refLane := j2 % st.lanes
+	if r == 0 && s == 0 {
+		refLane = l
+	}
+	sameLane := refLane == l
+	// |W|: blocks that may be referenced.
+	var area uint32
+	if r == 0 {
+		area = s * st.segLen // finished slices of this pass
+	} else {
+		area = (syncPoints - 1) * st.segLen // the other three slices
+	}
+	if sameLane {
+		area += i - 1 // this segment so far, minus the previous block
+	} else if i == 0 {
+		area-- // the last block of the previous slice is being written
+	}
+	// φ: non-uniform choice biased towards recent blocks.
+	x := (j1 * j1) >> 32
+	y := (uint64(area) * x) >> 32
+	zz := uint64(area) - 1 - y
+	var startPos uint64
+	if r != 0 {
+		startPos = uint64((s + 1) % syncPoints * st.segLen)
+	}
+	return refLane*st.laneLen + uint32((startPos+zz)%uint64(st.laneLen))
+}
+
+// g computes dst = G(x, y), or dst ^= G(x, y) when xor is set (passes after
+// the first, version 0x13).
+func g(dst, x, y *block, xor bool) {
+	var r, z block
+	for i := range r {
+		r[i] = x[i] ^ y[i]
+	}
+	z = r
+	// P on each row of eight 16-byte registers, then on each column.
+	for row := 0; row < 8; row++ {
+		o := row * 16
+		p(&z[o], &z[o+1], &z[o+2], &z[o+3], &z[o+4], &z[o+5], &z[o+6], &z[o+7],
+			&z[o+8], &z[o+9], &z[o+10], &z[o+11], &z[o+12], &z[o+13], &z[o+14], &z[o+15])
+	}
+	for col := 0; col < 8; col++ {
+		o := col * 2
+		p(&z[o], &z[o+1], &z[o+16], &z[o+17], &z[o+32], &z[o+33], &z[o+48], &z[o+49],
+			&z[o+64], &z[o+65], &z[o+80], &z[o+81], &z[o+96], &z[o+97], &z[o+112], &z[o+113])
+	}
+	if xor {
+		for i := range dst {
+			dst[i] ^= z[i] ^ r[i]
+		}
+	} else {
+		for i := range dst {
+			dst[i] = z[i] ^ r[i]
+		}
+	}
+}
+
+// p is the BLAKE2b round with BlaMka's multiplication (section 3.6).
+func p(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 *uint64) {
+	gb(v0, v4, v8, v12)
+	gb(v1, v5, v9, v13)
+	gb(v2, v6, v10, v14)
+	gb(v3, v7, v11, v15)
+	gb(v0, v5, v10, v15)
+	gb(v1, v6, v11, v12)
+	gb(v2, v7, v8, v13)
+	gb(v3, v4, v9, v14)
+}
+
+func gb(a, b, c, d *uint64) {
+	const lo = 0xffffffff
+	*a += *b + 2*(*a&lo)*(*b&lo)
+	*d = bits.RotateLeft64(*d^*a, -32)
+	*c += *d + 2*(*c&lo)*(*d&lo)
+	*b = bits.RotateLeft64(*b^*c, -24)
+	*a += *b + 2*(*a&lo)*(*b&lo)
+	*d = bits.RotateLeft64(*d^*a, -16)
+	*c += *d + 2*(*c&lo)*(*d&lo)
+	*b = bits.RotateLeft64(*b^*c, -63)
+}
+
+// hPrime is the variable-length hash H' of section 3.3.
+func hPrime(out, in []byte) {
+	t := binary.LittleEndian.AppendUint32(nil, uint32(len(out)))
+	if len(out) <= blake2b.Size {
+		h, _ := blake2b.New(len(out), nil)
+		h.Write(t)
+		h.Write(in)
+		h.Sum(out[:0])
+		return
+	}
+	h, _ := blake2b.New512(nil)
+	h.Write(t)
+	h.Write(in)
+	v := h.Sum(nil)
+	copy(out, v[:32])
+	out = out[32:]
+	for len(out) > blake2b.Size {
+		sum := blake2b.Sum512(v)
+		v = sum[:]
+		copy(out, v[:32])
+		out = out[32:]
+	}
+	h, _ = blake2b.New(len(out), nil)
+	h.Write(v)
+	h.Sum(out[:0])
+}
+
+func (b *block) load(buf *[1024]byte) {
+	for i := range b {
+		b[i] = binary.LittleEndian.Uint64(buf[i*8:])
+	}
+}
+
+func (b *block) store(buf *[1024]byte) {
+	for i, v := range b {
+		binary.LittleEndian.PutUint64(buf[i*8:], v)
+	}
+}

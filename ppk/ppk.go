@@ -1,0 +1,143 @@
+// Package ppk reads and writes PuTTY private key files (PPK), versions 2 and
+// 3, unencrypted or encrypted with aes256-cbc, byte for byte as puttygen 0.78
+// writes them, for ssh-rsa, ssh-ed25519 and ecdsa-sha2-nistp256/384/521 keys.
+//
+// A PPK file is a sequence of "Name: value" header lines in a fixed order:
+//
+//	PuTTY-User-Key-File-3: <algorithm>
+//	Encryption: none | aes256-cbc
+//	Comment: <verbatim>
+//	Public-Lines: N        then N lines of base64 (64 columns) of the SSH public blob
+//	Key-Derivation: ...    five Argon2 lines, version 3 and encrypted only
+//	Private-Lines: M       then M lines of base64 of the (encrypted) private blob
+//	Private-MAC: <hex>     HMAC over algorithm, encryption, comment, public and private blob
+//
+// Version 3 derives the AES key, IV and MAC key with Argon2 (id, i or d; this
+// package carries its own RFC 9106 implementation because x/crypto exports no
+// Argon2d). Version 2 derives them with SHA-1.
+//
+// # Errors
+//
+// Every error wraps one of the sentinel errors below, usable with errors.Is.
+// A MAC mismatch on an unencrypted file is ErrMAC. On an encrypted file
+// PuTTY reports any MAC mismatch as a wrong passphrase; this package first
+// decrypts anyway: when the private blob then decodes to the key whose public
+// half is in the file, the passphrase was right and the file was altered
+// (comment, MAC line, padding), so the error is ErrMAC; otherwise it is
+// ErrIncorrectPassphrase. A damaged public blob or ciphertext therefore reads
+// as a wrong passphrase, as in PuTTY.
+//
+// # Untrusted input
+//
+// Decode checks every Argon2 parameter against PuTTY 0.85's rules and against
+// the ceilings of DecodeOptions before allocating anything for the KDF, so a
+// hostile file can neither exhaust memory nor make the decoder run for
+// minutes. Files larger than PuTTY's own limit and line counts above PuTTY's
+// are refused before they are read.
+package ppk
+
+import (
+	"crypto"
+	"errors"
+	"io"
+)
+
+// Sentinel errors. Errors returned by this package wrap exactly the ones that
+// apply; messages never contain passphrases or key material.
+var (
+	// ErrMalformed: the file is not a well-formed PPK file, or its key
+	// fields are inconsistent.
+	ErrMalformed = errors.New("ppk: malformed key file")
+	// ErrIncorrectPassphrase: an encrypted file's MAC does not verify and the
+	// decrypted private blob is not the file's key.
+	ErrIncorrectPassphrase = errors.New("ppk: incorrect passphrase")
+	// ErrMAC: the MAC does not verify although the key itself is intact (or
+	// the file is unencrypted): the file was altered.
+	ErrMAC = errors.New("ppk: MAC verification failed")
+	// ErrUnsupportedKeyType: the key algorithm is not ssh-rsa, ssh-ed25519 or
+	// ecdsa-sha2-nistp256/384/521 (for example ssh-dss, ssh-ed448 or a
+	// certificate).
+	ErrUnsupportedKeyType = errors.New("ppk: unsupported key type")
+	// ErrUnsafeKDF: the file's (or the caller's) Argon2 parameters break
+	// PuTTY's rules or exceed the configured ceilings.
+	ErrUnsafeKDF = errors.New("ppk: unsafe key-derivation parameters")
+	// ErrPassphraseRequired: the file is encrypted and the passphrase is nil.
+	ErrPassphraseRequired = errors.New("ppk: passphrase required")
+)
+
+// KDF names as they appear in the Key-Derivation header.
+const (
+	Argon2id = "Argon2id"
+	Argon2i  = "Argon2i"
+	Argon2d  = "Argon2d"
+)
+
+// Encryption names.
+const (
+	EncryptionNone = "none"
+	EncryptionAES  = "aes256-cbc"
+)
+
+// Defaults used by Encode, as puttygen's.
+const (
+	DefaultVersion     = 3
+	DefaultKDF         = Argon2id
+	DefaultMemory      = 8192 // KiB
+	DefaultParallelism = 1
+	// DefaultPassesTime is the time the calibrated pass count must reach.
+	DefaultPassesMillis = 100
+)
+
+// EncodeOptions controls Encode. The zero value (or nil) writes an
+// unencrypted version 3 file with an empty comment.
+type EncodeOptions struct {
+	Version    int    // 2 or 3; 0 means 3
+	Comment    string // written verbatim; must not contain CR or LF
+	Passphrase []byte // empty means Encryption: none
+
+	// Version 3 encrypted files only.
+	KDF         string    // Argon2id (default), Argon2i or Argon2d; case-insensitive
+	Memory      uint32    // KiB; 0 means 8192
+	Passes      uint32    // 0 means calibrated like puttygen (first of 1,2,3,5,8,… taking ≥ 100 ms)
+	Parallelism uint32    // 0 means 1
+	Salt        []byte    // nil means 16 bytes from Rand
+	Rand        io.Reader // source of the salt; nil means crypto/rand
+}
+
+// DecodeOptions sets the ceilings Decode applies to a file's Argon2
+// parameters, on top of PuTTY's own rules. Zero fields take the defaults.
+type DecodeOptions struct {
+	MaxMemory      uint32 // KiB; default DefaultMaxMemory (1 GiB)
+	MaxPasses      uint32 // default DefaultMaxPasses
+	MaxParallelism uint32 // default DefaultMaxParallelism
+	// MaxWork bounds Memory × Passes (KiB·passes), which is what the KDF's
+	// running time is proportional to; default DefaultMaxWork.
+	MaxWork uint64
+}
+
+// Default ceilings of DecodeOptions. DefaultMaxWork allows about 4 GiB of
+// block processing (1 GiB × 4 passes, or 8 MiB × 512 passes): a few seconds.
+const (
+	DefaultMaxMemory      = 1 << 20 // KiB = 1 GiB
+	DefaultMaxPasses      = 1 << 16
+	DefaultMaxParallelism = 1 << 8
+	DefaultMaxWork        = 4 << 20
+)
+
+// Key is a decoded PPK file.
+type Key struct {
+	Version    int    // 2 or 3
+	Algorithm  string // e.g. "ssh-ed25519"
+	Encryption string // "none" or "aes256-cbc"
+	Comment    string
+	PublicKey  crypto.PublicKey // *rsa.PublicKey, ed25519.PublicKey or *ecdsa.PublicKey
+	PrivateKey crypto.Signer    // nil from DecodePublic
+
+	// Argon2 parameters of a version 3 encrypted file (zero otherwise);
+	// Encode with the same values and passphrase reproduces the file.
+	KDF         string
+	Memory      uint32
+	Passes      uint32
+	Parallelism uint32
+	Salt        []byte
+}
