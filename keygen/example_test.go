@@ -1,0 +1,19 @@
+package keygen_test
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/keyforge/keyforge/keygen"
+)
+
+func ExampleRSAFromSeed() {
+	seed := bytes.Repeat([]byte{0x42}, 32)
+	a, err := keygen.RSAFromSeed(seed, 2048)
+	if err != nil {
+		panic(err)
+	}
+	b, _ := keygen.RSAFromSeed(seed, 2048)
+	fmt.Println(a.N.BitLen(), a.E, a.Primes[0].Cmp(a.Primes[1]) > 0, a.Equal(b))
+	// Output: 2048 65537 true true
+}
