@@ -1,5 +1,5 @@
 // Package argon2 implements Argon2d, Argon2i and Argon2id, version 0x13, as
-// specified by RFC 9106, on top of golang.org/x/crypto/blake2b.
+// specified by RFC 9106 (with its own BLAKE2b, RFC 7693).
 //
 // golang.org/x/crypto/argon2 exports only Argon2i and Argon2id; PuTTY key
 // files may use any of the three, so ppk needs this one.
@@ -11,8 +11,6 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
-
-	"golang.org/x/crypto/blake2b"
 )
 
 // Mode is the Argon2 variant; its value is the "type" y of RFC 9106.
@@ -56,19 +54,15 @@ func DeriveKey(mode Mode, password, salt, secret, data []byte, passes, memory, p
 	}
 
 	// RFC 9106 section 3.2 step 1: H0.
-	h, _ := blake2b.New512(nil)
-	le := func(v uint32) { h.Write(binary.LittleEndian.AppendUint32(nil, v)) }
-	le(parallelism)
-	le(keyLen)
-	le(memory)
-	le(passes)
-	le(version)
-	le(uint32(mode))
-	for _, s := range [][]byte{password, salt, secret, data} {
-		le(uint32(len(s)))
-		h.Write(s)
+	var pre []byte
+	for _, v := range []uint32{parallelism, keyLen, memory, passes, version, uint32(mode)} {
+		pre = binary.LittleEndian.AppendUint32(pre, v)
 	}
-	h0 := h.Sum(make([]byte, 0, 72))
+	for _, s := range [][]byte{password, salt, secret, data} {
+		pre = binary.LittleEndian.AppendUint32(pre, uint32(len(s)))
+		pre = append(pre, s...)
+	}
+	h0 := append(make([]byte, 0, 72), blake2b(64, pre)...)
 
 	// Step 2: m' = 4p·floor(m/4p) blocks, q = m'/p columns per lane.
 	st := &state{
@@ -273,28 +267,19 @@ func gb(a, b, c, d *uint64) {
 // hPrime is the variable-length hash H' of section 3.3.
 func hPrime(out, in []byte) {
 	t := binary.LittleEndian.AppendUint32(nil, uint32(len(out)))
-	if len(out) <= blake2b.Size {
-		h, _ := blake2b.New(len(out), nil)
-		h.Write(t)
-		h.Write(in)
-		h.Sum(out[:0])
+	if len(out) <= 64 {
+		copy(out, blake2b(len(out), t, in))
 		return
 	}
-	h, _ := blake2b.New512(nil)
-	h.Write(t)
-	h.Write(in)
-	v := h.Sum(nil)
+	v := blake2b(64, t, in)
 	copy(out, v[:32])
 	out = out[32:]
-	for len(out) > blake2b.Size {
-		sum := blake2b.Sum512(v)
-		v = sum[:]
+	for len(out) > 64 {
+		v = blake2b(64, v)
 		copy(out, v[:32])
 		out = out[32:]
 	}
-	h, _ = blake2b.New(len(out), nil)
-	h.Write(v)
-	h.Sum(out[:0])
+	copy(out, blake2b(len(out), v))
 }
 
 func (b *block) load(buf *[1024]byte) {
