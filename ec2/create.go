@@ -1,0 +1,156 @@
+package ec2
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"strings"
+
+	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/keygen"
+	"github.com/keyforge/keyforge/pemenc"
+	"github.com/keyforge/keyforge/ppk"
+)
+
+// CreateKeyPair creates a key pair as EC2 does and returns its private key
+// material, which the Service does not keep.
+func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*CreateKeyPairOutput, error) {
+	if in == nil {
+		in = &CreateKeyPairInput{}
+	}
+	// 1. Parameter validation.
+	if err := validateKeyName(in.KeyName); err != nil {
+		return nil, err
+	}
+	keyType, err := normalizeEnum("KeyType", in.KeyType, "rsa", "rsa", "ed25519")
+	if err != nil {
+		return nil, err
+	}
+	keyFormat, err := normalizeEnum("KeyFormat", in.KeyFormat, "pem", "pem", "ppk")
+	if err != nil {
+		return nil, err
+	}
+	tags, err := collectTags(in.TagSpecifications)
+	if err != nil {
+		return nil, err
+	}
+	// 2. DryRun.
+	if in.DryRun {
+		return nil, dryRunError()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// 3. State checks, holding the name while the key is generated.
+	if err := s.reserve(in.KeyName); err != nil {
+		return nil, err
+	}
+	out, err := s.create(ctx, in.KeyName, keyType, keyFormat, tags)
+	if err != nil {
+		s.release(in.KeyName)
+		return nil, err
+	}
+	return out, nil
+}
+
+func dryRunError() error {
+	return apiErr(CodeDryRunOperation, 412, "Request would have succeeded, but DryRun flag is set.")
+}
+
+// requestDeriver returns the per-request randomness: from Options.Seed when
+// set, else from a fresh crypto/rand seed.
+func (s *Service) requestDeriver(fields ...string) (*deriver, error) {
+	seed := s.opts.Seed
+	if seed == nil {
+		seed = make([]byte, 32)
+		if _, err := rand.Read(seed); err != nil {
+			return nil, err
+		}
+	}
+	return newDeriver(seed, fields...), nil
+}
+
+func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, tags []Tag) (*CreateKeyPairOutput, error) {
+	d, err := s.requestDeriver(name, keyType, keyFormat)
+	if err != nil {
+		return nil, err
+	}
+	var key crypto.Signer
+	switch keyType {
+	case "rsa":
+		k, err := keygen.RSAFromSeed(d.bytes("rsa-seed", 32), s.opts.RSABits)
+		if err != nil {
+			return nil, fmt.Errorf("ec2: generating RSA key: %w", err)
+		}
+		key = k
+	case "ed25519":
+		key = ed25519.NewKeyFromSeed(d.bytes("ed25519-seed", ed25519.SeedSize))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	material, err := s.keyMaterial(key, name, keyFormat, d)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := fingerprint.EC2(key)
+	if err != nil {
+		return nil, err
+	}
+	rec := &record{
+		KeyName:        name,
+		KeyType:        keyType,
+		KeyFingerprint: fp,
+		PublicKey:      key.Public(),
+		Tags:           tags,
+	}
+	ids := d.stream("key-pair-id")
+	s.commit(rec, func() string {
+		b := make([]byte, 8)
+		ids.Read(b)
+		return keyPairID(b)
+	})
+	return &CreateKeyPairOutput{
+		KeyFingerprint: fp,
+		KeyMaterial:    material,
+		KeyName:        name,
+		KeyPairId:      rec.KeyPairId,
+		Tags:           cloneTags(tags),
+	}, nil
+}
+
+// keyMaterial encodes key as SPEC 1.1 prescribes for the format.
+func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deriver) (string, error) {
+	if keyFormat == "ppk" {
+		comment := name
+		if s.opts.PPKComment != nil {
+			comment = s.opts.PPKComment(name)
+		}
+		b, err := ppk.Encode(key, &ppk.EncodeOptions{Version: s.opts.PPKVersion, Comment: comment})
+		if err != nil {
+			return "", fmt.Errorf("ec2: encoding PPK: %w", err)
+		}
+		return string(b), nil // PPK keeps its final newline, as puttygen writes it
+	}
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		// PKCS#1 without the final newline, byte-identical to EC2.
+		return strings.TrimSuffix(string(pemenc.EncodePKCS1PrivateKey(k)), "\n"), nil
+	default:
+		b, err := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
+		if err != nil {
+			return "", fmt.Errorf("ec2: encoding OpenSSH key: %w", err)
+		}
+		return strings.TrimSuffix(string(b), "\n"), nil
+	}
+}
+
+func cloneTags(t []Tag) []Tag {
+	if t == nil {
+		return nil
+	}
+	return append([]Tag(nil), t...)
+}

@@ -1,0 +1,87 @@
+package ec2
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+const maxKeyNameLen = 255
+
+// validateKeyName applies the KeyName rows of SPEC table 1.4 in table order.
+func validateKeyName(name string) error {
+	if name == "" {
+		return apiErr(CodeMissingParameter, 400, "The request must contain the parameter KeyName")
+	}
+	if len(name) > maxKeyNameLen {
+		return apiErr(CodeInvalidParameterValue, 400,
+			"Value for parameter KeyName is invalid. Length exceeds maximum of 255.")
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return apiErr(CodeInvalidParameterValue, 400,
+				"Value (%s) for parameter KeyName is invalid. Character sets beyond ASCII are not supported.", name)
+		}
+	}
+	if isSpace(name[0]) || isSpace(name[len(name)-1]) {
+		return apiErr(CodeInvalidParameterValue, 400,
+			"Value (%s) for parameter KeyName is invalid. Leading and trailing spaces are not allowed.", name)
+	}
+	return nil
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// normalizeEnum returns v, or def when v is empty, refusing values outside
+// allowed (EC2 enums are case-sensitive).
+func normalizeEnum(param, v, def string, allowed ...string) (string, error) {
+	if v == "" {
+		return def, nil
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v, nil
+		}
+	}
+	return "", apiErr(CodeInvalidParameterValue, 400,
+		"Value (%s) for parameter %s is invalid. Valid values are: %s.", v, param, strings.Join(allowed, ", "))
+}
+
+// collectTags validates TagSpecifications (SPEC table 1.4 tag rows) and
+// returns the tags to store and echo, nil when none were given.
+func collectTags(specs []TagSpecification) ([]Tag, error) {
+	var tags []Tag
+	seen := make(map[string]bool)
+	for _, sp := range specs {
+		if sp.ResourceType != "key-pair" {
+			return nil, apiErr(CodeInvalidParameterValue, 400,
+				"'%s' is not a valid taggable resource type for this operation.", sp.ResourceType)
+		}
+		for _, t := range sp.Tags {
+			if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
+				return nil, apiErr(CodeInvalidParameterValue, 400,
+					"Tag keys starting with 'aws:' are reserved for internal use")
+			}
+			if n := utf8.RuneCountInString(t.Key); n == 0 || n > 127 {
+				return nil, apiErr(CodeInvalidParameterValue, 400,
+					"The tag key must be between 1 and 127 Unicode characters long.")
+			}
+			if utf8.RuneCountInString(t.Value) > 256 {
+				return nil, apiErr(CodeInvalidParameterValue, 400,
+					"The tag value for key '%s' must be at most 256 Unicode characters long.", t.Key)
+			}
+			if seen[t.Key] {
+				return nil, apiErr(CodeInvalidParameterValue, 400,
+					"Duplicate tag key '%s' specified.", t.Key)
+			}
+			seen[t.Key] = true
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) > MaxTags {
+		return nil, apiErr(CodeTagLimitExceeded, 400,
+			"The maximum number of tags per resource (%d) has been exceeded.", MaxTags)
+	}
+	return tags, nil
+}
