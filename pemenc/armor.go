@@ -3,6 +3,7 @@ package pemenc
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 	"strings"
 )
 
@@ -40,13 +41,37 @@ func splitLines(data []byte) []string {
 // decodeArmor returns the first "-----BEGIN T-----" … "-----END T-----"
 // block in data. Text before BEGIN and after END is ignored.
 func decodeArmor(data []byte) (*block, error) {
+	b, _, err := decodeArmorFrom(data, 0)
+	return b, err
+}
+
+// decodeArmorSkip is decodeArmor ignoring blocks of the given types, such
+// as the "EC PARAMETERS" block `openssl ecparam -genkey` writes first.
+func decodeArmorSkip(data []byte, skip ...string) (*block, error) {
+	from := 0
+	for {
+		b, next, err := decodeArmorFrom(data, from)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(skip, b.Type) {
+			return b, nil
+		}
+		from = next
+	}
+}
+
+// decodeArmorFrom decodes the first block starting at line index from, and
+// returns the index of the line after its END line.
+func decodeArmorFrom(data []byte, from int) (*block, int, error) {
 	if len(data) > maxArmoredInput {
-		return nil, malformed("input larger than %d bytes", maxArmoredInput)
+		return nil, 0, malformed("input larger than %d bytes", maxArmoredInput)
 	}
 	lines := splitLines(data)
 	start := -1
 	var typ string
-	for i, l := range lines {
+	for i := from; i < len(lines); i++ {
+		l := lines[i]
 		l = strings.TrimSpace(l)
 		if strings.HasPrefix(l, "-----BEGIN ") && strings.HasSuffix(l, "-----") && len(l) > 16 {
 			typ = l[len("-----BEGIN ") : len(l)-5]
@@ -55,7 +80,7 @@ func decodeArmor(data []byte) (*block, error) {
 		}
 	}
 	if start < 0 {
-		return nil, malformed("no BEGIN line")
+		return nil, 0, malformed("no BEGIN line")
 	}
 	end := "-----END " + typ + "-----"
 	b := &block{Type: typ}
@@ -74,7 +99,7 @@ func decodeArmor(data []byte) (*block, error) {
 			}
 			k, v, ok := strings.Cut(l, ":")
 			if !ok {
-				return nil, malformed("bad header line in %s block", typ)
+				return nil, 0, malformed("bad header line in %s block", typ)
 			}
 			b.Headers = append(b.Headers, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
 		}
@@ -89,14 +114,14 @@ func decodeArmor(data []byte) (*block, error) {
 		body.WriteString(l)
 	}
 	if !found {
-		return nil, malformed("no %q line", end)
+		return nil, 0, malformed("no %q line", end)
 	}
 	raw, err := base64.StdEncoding.DecodeString(body.String())
 	if err != nil {
-		return nil, malformed("bad base64 in %s block", typ)
+		return nil, 0, malformed("bad base64 in %s block", typ)
 	}
 	b.Bytes = raw
-	return b, nil
+	return b, i + 1, nil
 }
 
 // encodeArmor writes a block with width-column base64 lines, LF, final "\n".

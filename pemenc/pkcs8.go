@@ -1,0 +1,380 @@
+package pemenc
+
+import (
+	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/des"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/md5"
+	"crypto/pbkdf2"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"strings"
+)
+
+// Object identifiers (RFC 8017, RFC 5480, RFC 8410, RFC 8018).
+var (
+	oidRSA        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidEC         = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidEd25519    = asn1.ObjectIdentifier{1, 3, 101, 112}
+	oidPBES2      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
+	oidPBKDF2     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
+	oidHMACSHA1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}
+	oidHMACSHA224 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 8}
+	oidHMACSHA256 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
+	oidHMACSHA384 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 10}
+	oidHMACSHA512 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 11}
+	oidAES128CBC  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 2}
+	oidAES192CBC  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 22}
+	oidAES256CBC  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
+	oidDESEDE3CBC = asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 7}
+	oidP256       = asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}
+	oidP384       = asn1.ObjectIdentifier{1, 3, 132, 0, 34}
+	oidP521       = asn1.ObjectIdentifier{1, 3, 132, 0, 35}
+)
+
+// knownOIDs names refused key algorithms and curves in error messages.
+var knownOIDs = map[string]string{
+	"1.2.840.10040.4.1":     "DSA",
+	"1.2.840.113549.1.1.10": "RSASSA-PSS",
+	"1.2.840.113549.1.3.1":  "DH",
+	"1.2.840.10046.2.1":     "X9.42 DH",
+	"1.3.101.110":           "X25519",
+	"1.3.101.111":           "X448",
+	"1.3.101.113":           "Ed448",
+	"1.3.132.0.33":          "ECDSA P-224",
+	"1.3.132.0.10":          "ECDSA secp256k1",
+	"1.2.840.10045.3.1.1":   "ECDSA P-192",
+	"1.2.156.10197.1.301":   "SM2",
+	"1.3.36.3.3.2.8.1.1.7":  "ECDSA brainpoolP256r1",
+	"1.3.36.3.3.2.8.1.1.11": "ECDSA brainpoolP384r1",
+	"1.3.36.3.3.2.8.1.1.13": "ECDSA brainpoolP512r1",
+}
+
+func oidName(oid asn1.ObjectIdentifier) string {
+	if n, ok := knownOIDs[oid.String()]; ok {
+		return n
+	}
+	return "OID " + oid.String()
+}
+
+// pkcs8Key is RFC 5208 PrivateKeyInfo / RFC 5958 OneAsymmetricKey.
+type pkcs8Key struct {
+	Version    int
+	Algo       pkix.AlgorithmIdentifier
+	PrivateKey []byte
+	Attributes asn1.RawValue `asn1:"optional,tag:0"`
+	PublicKey  asn1.RawValue `asn1:"optional,tag:1"`
+}
+
+// parsePKCS8DER reads PrivateKeyInfo. RSA goes through parsePKCS1DER (which
+// repairs CRT values); other algorithms through crypto/x509, restricted to
+// the key types keyforge handles.
+func parsePKCS8DER(der []byte) (crypto.Signer, error) {
+	var k pkcs8Key
+	rest, err := asn1.Unmarshal(der, &k)
+	if err != nil {
+		return nil, malformed("bad PKCS#8 PrivateKeyInfo")
+	}
+	if len(rest) != 0 {
+		return nil, malformed("trailing data after PKCS#8 PrivateKeyInfo")
+	}
+	switch {
+	case k.Algo.Algorithm.Equal(oidRSA):
+		return parsePKCS1DER(k.PrivateKey)
+	case k.Algo.Algorithm.Equal(oidEC):
+		var curve asn1.ObjectIdentifier
+		if _, err := asn1.Unmarshal(k.Algo.Parameters.FullBytes, &curve); err != nil {
+			return nil, malformed("bad ECDSA curve parameters")
+		}
+		if curveFromOID(curve) == nil {
+			return nil, unsupported(oidName(curve))
+		}
+	case k.Algo.Algorithm.Equal(oidEd25519):
+	default:
+		return nil, unsupported(oidName(k.Algo.Algorithm))
+	}
+	key, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, malformed("bad PKCS#8 key: %v", err)
+	}
+	return checkSigner(key)
+}
+
+func curveFromOID(oid asn1.ObjectIdentifier) elliptic.Curve {
+	switch {
+	case oid.Equal(oidP256):
+		return elliptic.P256()
+	case oid.Equal(oidP384):
+		return elliptic.P384()
+	case oid.Equal(oidP521):
+		return elliptic.P521()
+	}
+	return nil
+}
+
+// checkSigner accepts the key types keyforge handles.
+func checkSigner(key any) (crypto.Signer, error) {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		return normaliseRSA(k)
+	case ed25519.PrivateKey:
+		return k, nil
+	case *ecdsa.PrivateKey:
+		if curveName(k.Curve) == "" {
+			return nil, unsupported("ECDSA " + k.Curve.Params().Name)
+		}
+		return k, nil
+	}
+	return nil, unsupportedGo(key)
+}
+
+func curveName(c elliptic.Curve) string {
+	switch c {
+	case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		return c.Params().Name
+	}
+	return ""
+}
+
+// sec1Key is the head of RFC 5915 ECPrivateKey, enough to name the curve.
+type sec1Key struct {
+	Version    int
+	PrivateKey []byte
+	Curve      asn1.ObjectIdentifier `asn1:"optional,explicit,tag:0"`
+	PublicKey  asn1.BitString        `asn1:"optional,explicit,tag:1"`
+}
+
+// parseSEC1DER reads an "EC PRIVATE KEY" (RFC 5915) on P-256/384/521,
+// checking the embedded public key, when present, against the scalar.
+func parseSEC1DER(der []byte) (crypto.Signer, error) {
+	var k sec1Key
+	rest, err := asn1.Unmarshal(der, &k)
+	if err != nil || len(rest) != 0 {
+		return nil, malformed("bad SEC1 ECPrivateKey")
+	}
+	if curveFromOID(k.Curve) == nil {
+		if len(k.Curve) == 0 {
+			return nil, malformed("SEC1 key without a named curve")
+		}
+		return nil, unsupported(oidName(k.Curve))
+	}
+	key, err := x509.ParseECPrivateKey(der)
+	if err != nil {
+		return nil, malformed("bad SEC1 key: %v", err)
+	}
+	if len(k.PublicKey.Bytes) > 0 {
+		want, err := ecdsa.ParseUncompressedPublicKey(key.Curve, k.PublicKey.Bytes)
+		if err != nil || !want.Equal(&key.PublicKey) {
+			return nil, malformed("SEC1 public key does not match the private scalar")
+		}
+	}
+	return checkSigner(key)
+}
+
+// EncodePKCS8PrivateKey returns key as an unencrypted PKCS#8 "PRIVATE KEY"
+// PEM block with 64-column lines, as `openssl genpkey` writes it.
+func EncodePKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
+	if _, err := checkSigner(key); err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("pemenc: %w", err)
+	}
+	return encodeArmor("PRIVATE KEY", nil, der, 64), nil
+}
+
+// EncodeSEC1PrivateKey returns an ECDSA key as a SEC1 "EC PRIVATE KEY"
+// PEM block (the form `openssl ec` writes).
+func EncodeSEC1PrivateKey(key *ecdsa.PrivateKey) ([]byte, error) {
+	if _, err := checkSigner(key); err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("pemenc: %w", err)
+	}
+	return encodeArmor("EC PRIVATE KEY", nil, der, 64), nil
+}
+
+// RFC 8018 structures for encrypted PKCS#8.
+type encryptedPKCS8 struct {
+	Algo pkix.AlgorithmIdentifier
+	Data []byte
+}
+
+type pbes2Params struct {
+	KDF    pkix.AlgorithmIdentifier
+	Scheme pkix.AlgorithmIdentifier
+}
+
+type pbkdf2Params struct {
+	Salt      []byte
+	Iter      int
+	KeyLength int                      `asn1:"optional"`
+	PRF       pkix.AlgorithmIdentifier `asn1:"optional"`
+}
+
+// decryptPKCS8 opens an EncryptedPrivateKeyInfo (PBES2, PBKDF2 with
+// HMAC-SHA1/SHA2, AES-CBC or DES-EDE3-CBC) and returns the PrivateKeyInfo DER.
+func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
+	var e encryptedPKCS8
+	if rest, err := asn1.Unmarshal(der, &e); err != nil || len(rest) != 0 {
+		return nil, malformed("bad EncryptedPrivateKeyInfo")
+	}
+	if !e.Algo.Algorithm.Equal(oidPBES2) {
+		return nil, fmt.Errorf("%w: encryption scheme %s (only PBES2)", ErrUnsupportedKeyType, e.Algo.Algorithm)
+	}
+	var p pbes2Params
+	if rest, err := asn1.Unmarshal(e.Algo.Parameters.FullBytes, &p); err != nil || len(rest) != 0 {
+		return nil, malformed("bad PBES2 parameters")
+	}
+	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
+		return nil, fmt.Errorf("%w: KDF %s (only PBKDF2)", ErrUnsupportedKeyType, p.KDF.Algorithm)
+	}
+	var kp pbkdf2Params
+	if rest, err := asn1.Unmarshal(p.KDF.Parameters.FullBytes, &kp); err != nil || len(rest) != 0 {
+		return nil, malformed("bad PBKDF2 parameters")
+	}
+	var h func() hash.Hash
+	switch prf := kp.PRF.Algorithm; {
+	case len(prf) == 0 || prf.Equal(oidHMACSHA1):
+		h = sha1.New
+	case prf.Equal(oidHMACSHA224):
+		h = sha256.New224
+	case prf.Equal(oidHMACSHA256):
+		h = sha256.New
+	case prf.Equal(oidHMACSHA384):
+		h = sha512.New384
+	case prf.Equal(oidHMACSHA512):
+		h = sha512.New
+	default:
+		return nil, fmt.Errorf("%w: PBKDF2 PRF %s", ErrUnsupportedKeyType, prf)
+	}
+	var keyLen int
+	var newBlock func([]byte) (cipher.Block, error)
+	switch s := p.Scheme.Algorithm; {
+	case s.Equal(oidAES128CBC):
+		keyLen, newBlock = 16, aes.NewCipher
+	case s.Equal(oidAES192CBC):
+		keyLen, newBlock = 24, aes.NewCipher
+	case s.Equal(oidAES256CBC):
+		keyLen, newBlock = 32, aes.NewCipher
+	case s.Equal(oidDESEDE3CBC):
+		keyLen, newBlock = 24, des.NewTripleDESCipher
+	default:
+		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, s)
+	}
+	var iv []byte
+	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 {
+		return nil, malformed("bad cipher IV")
+	}
+	if kp.KeyLength != 0 && kp.KeyLength != keyLen {
+		return nil, malformed("PBKDF2 key length %d for a %d-byte cipher key", kp.KeyLength, keyLen)
+	}
+	if kp.Iter < 1 || len(kp.Salt) == 0 || len(kp.Salt) > 1024 {
+		return nil, malformed("bad PBKDF2 salt or iteration count")
+	}
+	if kp.Iter > opts.maxIter() {
+		return nil, fmt.Errorf("%w: PBKDF2 with %d iterations (ceiling %d)", ErrUnsafeKDF, kp.Iter, opts.maxIter())
+	}
+	if len(passphrase) == 0 {
+		return nil, ErrPassphraseRequired
+	}
+	if len(iv) == 0 {
+		return nil, malformed("bad cipher IV")
+	}
+	key, err := pbkdf2.Key(h, string(passphrase), kp.Salt, kp.Iter, keyLen)
+	if err != nil {
+		return nil, fmt.Errorf("pemenc: PBKDF2: %w", err)
+	}
+	return cbcDecrypt(newBlock, key, iv, e.Data)
+}
+
+// cbcDecrypt decrypts and strips PKCS#7 padding; bad padding almost always
+// means a wrong passphrase.
+func cbcDecrypt(newBlock func([]byte) (cipher.Block, error), key, iv, ct []byte) ([]byte, error) {
+	b, err := newBlock(key)
+	if err != nil {
+		return nil, fmt.Errorf("pemenc: %w", err)
+	}
+	bs := b.BlockSize()
+	if len(iv) != bs {
+		return nil, malformed("IV of %d bytes for a %d-byte block cipher", len(iv), bs)
+	}
+	if len(ct) == 0 || len(ct)%bs != 0 {
+		return nil, malformed("ciphertext of %d bytes is not a multiple of %d", len(ct), bs)
+	}
+	out := make([]byte, len(ct))
+	cipher.NewCBCDecrypter(b, iv).CryptBlocks(out, ct)
+	n := int(out[len(out)-1])
+	if n == 0 || n > bs {
+		return nil, ErrIncorrectPassphrase
+	}
+	for _, p := range out[len(out)-n:] {
+		if int(p) != n {
+			return nil, ErrIncorrectPassphrase
+		}
+	}
+	return out[:len(out)-n], nil
+}
+
+// decryptLegacyPEM opens an RFC 1421 "Proc-Type: 4,ENCRYPTED" block, whose
+// key is OpenSSL's EVP_BytesToKey(MD5, salt = IV[:8], count 1).
+func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
+	pt, _ := b.header("Proc-Type")
+	if strings.ReplaceAll(pt, " ", "") != "4,ENCRYPTED" {
+		return nil, malformed("unknown Proc-Type %q", pt)
+	}
+	dek, ok := b.header("DEK-Info")
+	if !ok {
+		return nil, malformed("encrypted PEM without DEK-Info")
+	}
+	alg, ivHex, _ := strings.Cut(dek, ",")
+	var keyLen int
+	var newBlock func([]byte) (cipher.Block, error)
+	switch strings.ToUpper(strings.TrimSpace(alg)) {
+	case "AES-128-CBC":
+		keyLen, newBlock = 16, aes.NewCipher
+	case "AES-192-CBC":
+		keyLen, newBlock = 24, aes.NewCipher
+	case "AES-256-CBC":
+		keyLen, newBlock = 32, aes.NewCipher
+	case "DES-EDE3-CBC":
+		keyLen, newBlock = 24, des.NewTripleDESCipher
+	case "DES-CBC":
+		keyLen, newBlock = 8, des.NewCipher
+	default:
+		return nil, fmt.Errorf("%w: PEM cipher %q", ErrUnsupportedKeyType, alg)
+	}
+	iv, err := hex.DecodeString(strings.TrimSpace(ivHex))
+	if err != nil || len(iv) < 8 {
+		return nil, malformed("bad DEK-Info IV")
+	}
+	if len(passphrase) == 0 {
+		return nil, ErrPassphraseRequired
+	}
+	// EVP_BytesToKey: D_i = MD5(D_{i-1} ‖ pass ‖ salt), key = D_1 ‖ D_2 ‖ …
+	var key, prev []byte
+	for len(key) < keyLen {
+		h := md5.New()
+		h.Write(prev)
+		h.Write(passphrase)
+		h.Write(iv[:8])
+		prev = h.Sum(nil)
+		key = append(key, prev...)
+	}
+	return cbcDecrypt(newBlock, key[:keyLen], iv, b.Bytes)
+}

@@ -1,0 +1,91 @@
+package pemenc
+
+import (
+	"bytes"
+	"crypto"
+	"errors"
+)
+
+// ParsePrivateKey reads a private key in any format this package knows,
+// detected from its armour: OpenSSH (encrypted or not), PKCS#1, SEC1,
+// PKCS#8, encrypted PKCS#8, legacy Proc-Type/DEK-Info encrypted PEM, or
+// bare PKCS#8/PKCS#1/SEC1 DER. passphrase is used only when the key is
+// encrypted. The comment is empty for formats that carry none.
+func ParsePrivateKey(data, passphrase []byte) (crypto.Signer, string, error) {
+	return ParsePrivateKeyWithOptions(data, passphrase, nil)
+}
+
+// ParsePrivateKeyWithOptions is ParsePrivateKey with KDF ceilings.
+func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+	if len(data) > maxArmoredInput {
+		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if bytes.HasPrefix(trimmed, []byte("PuTTY-User-Key-File-")) {
+		return nil, "", malformed("a PuTTY .ppk file (read it with package ppk)")
+	}
+	if !bytes.Contains(data, []byte("-----BEGIN ")) {
+		if len(trimmed) > 0 && trimmed[0] == 0x30 {
+			k, err := parsePrivateDER(data)
+			return k, "", err
+		}
+		return nil, "", malformed("no PEM or OpenSSH armour found")
+	}
+	b, err := decodeArmorSkip(data, "EC PARAMETERS")
+	if err != nil {
+		return nil, "", err
+	}
+	if b.Type == opensshPEMType {
+		return parseOpenSSHBinary(b.Bytes, passphrase, opts)
+	}
+	der := b.Bytes
+	if _, ok := b.header("Proc-Type"); ok {
+		if der, err = decryptLegacyPEM(b, passphrase); err != nil {
+			return nil, "", err
+		}
+	}
+	var k crypto.Signer
+	switch b.Type {
+	case "RSA PRIVATE KEY":
+		k, err = parsePKCS1DER(der)
+	case "EC PRIVATE KEY":
+		k, err = parseSEC1DER(der)
+	case "PRIVATE KEY":
+		k, err = parsePKCS8DER(der)
+	case "ENCRYPTED PRIVATE KEY":
+		if der, err = decryptPKCS8(der, passphrase, opts); err != nil {
+			return nil, "", err
+		}
+		k, err = parsePKCS8DER(der)
+		if errors.Is(err, ErrMalformed) {
+			// Valid-looking padding under a wrong passphrase (1 in 256).
+			err = ErrIncorrectPassphrase
+		}
+	case "DSA PRIVATE KEY":
+		err = unsupported("DSA")
+	default:
+		err = malformed("PEM type %q is not a private key", b.Type)
+	}
+	if err != nil {
+		if _, enc := b.header("Proc-Type"); enc && errors.Is(err, ErrMalformed) {
+			err = ErrIncorrectPassphrase
+		}
+		return nil, "", err
+	}
+	return k, "", nil
+}
+
+// parsePrivateDER tries bare DER as PKCS#8, PKCS#1 and SEC1.
+func parsePrivateDER(der []byte) (crypto.Signer, error) {
+	k, err := parsePKCS8DER(der)
+	if err == nil || errors.Is(err, ErrUnsupportedKeyType) {
+		return k, err
+	}
+	if k, err := parsePKCS1DER(der); err == nil {
+		return k, nil
+	}
+	if k, err := parseSEC1DER(der); err == nil || errors.Is(err, ErrUnsupportedKeyType) {
+		return k, err
+	}
+	return nil, malformed("DER is not a PKCS#8, PKCS#1 or SEC1 private key")
+}

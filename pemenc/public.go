@@ -1,0 +1,275 @@
+package pemenc
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/base64"
+	"fmt"
+	"math/big"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
+)
+
+const (
+	rfc4716Begin = "---- BEGIN SSH2 PUBLIC KEY ----"
+	rfc4716End   = "---- END SSH2 PUBLIC KEY ----"
+	// RFC 4716 section 3: lines are at most 72 bytes.
+	rfc4716MaxLine = 72
+)
+
+// EncodeRFC4716PublicKey returns pub as an RFC 4716 "SSH2 PUBLIC KEY" block,
+// as `ssh-keygen -e` writes it: a `Comment: "…"` header when comment is not
+// empty (continued with "\" past 72 bytes), a 70-column body, final "\n".
+func EncodeRFC4716PublicKey(pub crypto.PublicKey, comment string) ([]byte, error) {
+	blob, err := sshwire.MarshalPublicKey(pub)
+	if err != nil {
+		return nil, unsupportedGo(pub)
+	}
+	if strings.ContainsAny(comment, "\r\n") {
+		return nil, fmt.Errorf("pemenc: RFC 4716 comment contains a line break")
+	}
+	var buf bytes.Buffer
+	buf.WriteString(rfc4716Begin + "\n")
+	if comment != "" {
+		h := `Comment: "` + comment + `"`
+		// Continuation lines end in "\" and never split a UTF-8 sequence.
+		for len(h) > rfc4716MaxLine {
+			cut := rfc4716MaxLine - 1
+			for cut > 0 && !utf8.RuneStart(h[cut]) {
+				cut--
+			}
+			buf.WriteString(h[:cut] + "\\\n")
+			h = h[cut:]
+		}
+		buf.WriteString(h + "\n")
+	}
+	writeWrapped(&buf, base64.StdEncoding.EncodeToString(blob), 70)
+	buf.WriteString(rfc4716End + "\n")
+	return buf.Bytes(), nil
+}
+
+// ParseRFC4716PublicKey reads an RFC 4716 block: headers (with "\"
+// continuations) are skipped except Comment, whose surrounding quotes are
+// removed; the body may have any line width.
+func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
+	if len(data) > maxArmoredInput {
+		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
+	}
+	lines := splitLines(data)
+	i := 0
+	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
+		i++
+	}
+	if i == len(lines) || strings.TrimSpace(lines[i]) != rfc4716Begin {
+		return nil, "", malformed("no %q line", rfc4716Begin)
+	}
+	i++
+	var comment string
+	var body strings.Builder
+	done := false
+	for ; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == rfc4716End {
+			done = true
+			break
+		}
+		if strings.Contains(l, ":") {
+			// A header, possibly continued by lines ending in "\".
+			h := l
+			for strings.HasSuffix(h, "\\") && i+1 < len(lines) {
+				i++
+				h = h[:len(h)-1] + strings.TrimSpace(lines[i])
+			}
+			tag, val, _ := strings.Cut(h, ":")
+			if strings.EqualFold(strings.TrimSpace(tag), "Comment") {
+				val = strings.TrimSpace(val)
+				if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+					val = val[1 : len(val)-1]
+				}
+				comment = val
+			}
+			continue
+		}
+		body.WriteString(l)
+	}
+	if !done {
+		return nil, "", malformed("no %q line", rfc4716End)
+	}
+	blob, err := base64.StdEncoding.DecodeString(body.String())
+	if err != nil {
+		return nil, "", malformed("bad base64 in RFC 4716 body")
+	}
+	pub, err := sshwire.ParsePublicKey(blob)
+	if err != nil {
+		return nil, "", wrapWire(err)
+	}
+	return pub, comment, nil
+}
+
+// EncodePKIXPublicKey returns pub as a PKIX "PUBLIC KEY" (SubjectPublicKeyInfo)
+// PEM block, 64 columns, as `openssl pkey -pubout` writes it.
+func EncodePKIXPublicKey(pub crypto.PublicKey) ([]byte, error) {
+	if _, err := sshwire.MarshalPublicKey(pub); err != nil {
+		return nil, unsupportedGo(pub)
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, fmt.Errorf("pemenc: %w", err)
+	}
+	return encodeArmor("PUBLIC KEY", nil, der, 64), nil
+}
+
+type spki struct {
+	Algo pkix.AlgorithmIdentifier
+	Key  asn1.BitString
+}
+
+// parsePKIXDER reads SubjectPublicKeyInfo DER for the supported key types.
+func parsePKIXDER(der []byte) (crypto.PublicKey, error) {
+	var s spki
+	if rest, err := asn1.Unmarshal(der, &s); err != nil || len(rest) != 0 {
+		return nil, malformed("bad SubjectPublicKeyInfo")
+	}
+	switch {
+	case s.Algo.Algorithm.Equal(oidRSA), s.Algo.Algorithm.Equal(oidEd25519):
+	case s.Algo.Algorithm.Equal(oidEC):
+		var curve asn1.ObjectIdentifier
+		if _, err := asn1.Unmarshal(s.Algo.Parameters.FullBytes, &curve); err != nil {
+			return nil, malformed("bad ECDSA curve parameters")
+		}
+		if curveFromOID(curve) == nil {
+			return nil, unsupported(oidName(curve))
+		}
+	default:
+		return nil, unsupported(oidName(s.Algo.Algorithm))
+	}
+	pub, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, malformed("bad public key: %v", err)
+	}
+	return checkPublic(pub)
+}
+
+// checkPublic applies the same bounds as the SSH wire parser.
+func checkPublic(pub crypto.PublicKey) (crypto.PublicKey, error) {
+	blob, err := sshwire.MarshalPublicKey(pub)
+	if err != nil {
+		return nil, unsupportedGo(pub)
+	}
+	p, err := sshwire.ParsePublicKey(blob)
+	return p, wrapWire(err)
+}
+
+type pkcs1Public struct {
+	N *big.Int
+	E *big.Int
+}
+
+// ParsePublicKey reads a public key in any form this package knows: an
+// authorized_keys line (blank and # lines around it ignored; one key only),
+// an RFC 4716 block, a PKIX "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY" PEM
+// block, base64 or bare DER of a SubjectPublicKeyInfo (EC2 ImportKeyPair's
+// third form), or the public key stored unencrypted in an OpenSSH private
+// key's envelope (no passphrase needed; the comment is returned only when
+// the key is unencrypted).
+func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
+	if len(data) > maxArmoredInput {
+		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
+	}
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return nil, "", malformed("empty input")
+	case bytes.HasPrefix(trimmed, []byte(rfc4716Begin)):
+		return ParseRFC4716PublicKey(data)
+	case bytes.Contains(data, []byte("-----BEGIN ")):
+		return parsePublicPEM(data)
+	case trimmed[0] == 0x30:
+		pub, err := parsePKIXDER(trimmed)
+		return pub, "", err
+	}
+	// authorized_keys: the one key line among blank and # lines.
+	var keyLine []byte
+	for _, l := range bytes.Split(trimmed, []byte("\n")) {
+		l = bytes.TrimSpace(l)
+		if len(l) == 0 || l[0] == '#' {
+			continue
+		}
+		if keyLine != nil {
+			return nil, "", malformed("more than one key")
+		}
+		keyLine = l
+	}
+	if !bytes.ContainsAny(keyLine, " \t") {
+		// A single base64 token: SubjectPublicKeyInfo DER.
+		der, err := base64.StdEncoding.DecodeString(string(keyLine))
+		if err != nil || len(der) == 0 || der[0] != 0x30 {
+			return nil, "", malformed("not a public key")
+		}
+		pub, err := parsePKIXDER(der)
+		return pub, "", err
+	}
+	return ParseAuthorizedKey(keyLine)
+}
+
+func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
+	b, err := decodeArmor(data)
+	if err != nil {
+		return nil, "", err
+	}
+	switch b.Type {
+	case "PUBLIC KEY":
+		pub, err := parsePKIXDER(b.Bytes)
+		return pub, "", err
+	case "RSA PUBLIC KEY":
+		var k pkcs1Public
+		if rest, err := asn1.Unmarshal(b.Bytes, &k); err != nil || len(rest) != 0 {
+			return nil, "", malformed("bad PKCS#1 RSAPublicKey")
+		}
+		if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
+			return nil, "", malformed("bad PKCS#1 RSAPublicKey")
+		}
+		pub, err := sshwire.NewRSAPublicKey(k.N, k.E)
+		if err != nil {
+			return nil, "", wrapWire(err)
+		}
+		return pub, "", nil
+	case opensshPEMType:
+		return opensshPublic(b.Bytes)
+	}
+	return nil, "", malformed("PEM type %q is not a public key", b.Type)
+}
+
+// opensshPublic returns the envelope public key of an OpenSSH private key,
+// with the comment when the key is not encrypted (and then fully checked).
+func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
+	if !bytes.HasPrefix(raw, []byte(opensshMagic)) {
+		return nil, "", malformed("missing openssh-key-v1 magic")
+	}
+	r := sshwire.NewReader(raw[len(opensshMagic):])
+	cipherName := string(r.String())
+	r.String()
+	r.String()
+	nkeys := r.Uint32()
+	pubBlob := r.String()
+	if r.Err() != nil {
+		return nil, "", wrapWire(r.Err())
+	}
+	if nkeys != 1 {
+		return nil, "", malformed("%d keys in file, want 1", nkeys)
+	}
+	if cipherName == "none" {
+		k, c, err := parseOpenSSHBinary(raw, nil, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		return k.Public(), c, nil
+	}
+	pub, err := sshwire.ParsePublicKey(pubBlob)
+	return pub, "", wrapWire(err)
+}
