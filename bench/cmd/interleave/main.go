@@ -1,0 +1,93 @@
+// Command interleave times RSA key generation by keyforge, crypto/rsa and
+// filippo.io/keygen key by key, interleaved in one process, at each requested
+// GOMAXPROCS, and writes means and ratios as JSON into the results directory.
+//
+//	go run ./cmd/interleave -n 100 -procs 1,2 -out results
+//	go run -tags purego ./cmd/interleave ...   # keyforge's pure-Go path
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/keyforge/keyforge/bench"
+)
+
+// Output is the JSON written for one GOMAXPROCS setting.
+type Output struct {
+	Kind       string          `json:"kind"` // "interleave"
+	Env        bench.Env       `json:"env"`
+	Build      string          `json:"build"` // "default" or "purego"
+	GOMAXPROCS int             `json:"gomaxprocs"`
+	Bits       int             `json:"bits"`
+	Keys       int             `json:"keys_per_generator"`
+	Mismatches int             `json:"keyforge_filippo_mismatches"`
+	Results    []*bench.Result `json:"results"`
+}
+
+func main() {
+	n := flag.Int("n", 100, "keys per generator")
+	bits := flag.Int("bits", 2048, "RSA modulus size")
+	procs := flag.String("procs", "1,2", "comma-separated GOMAXPROCS values")
+	out := flag.String("out", "results", "directory for the JSON files")
+	samples := flag.Bool("samples", true, "include per-key samples in the JSON")
+	flag.Parse()
+
+	build := "default"
+	if purego {
+		build = "purego"
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fatal(err)
+	}
+	for _, p := range strings.Split(*procs, ",") {
+		gmp, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || gmp < 1 {
+			fatal(fmt.Errorf("bad -procs value %q", p))
+		}
+		prev := runtime.GOMAXPROCS(gmp)
+		o := Output{Kind: "interleave", Env: bench.CurrentEnv(), Build: build, GOMAXPROCS: gmp, Bits: *bits, Keys: *n}
+		r := bench.NewRun(*bits, bench.Generators())
+		for i := 0; i < *n; i++ {
+			if err := r.Round(); err != nil {
+				fatal(err)
+			}
+			if (i+1)%10 == 0 {
+				fmt.Fprintf(os.Stderr, "%s GOMAXPROCS=%d: %d/%d keys each\n", build, gmp, i+1, *n)
+			}
+		}
+		runtime.GOMAXPROCS(prev)
+		r.Finish()
+		o.Results, o.Mismatches = r.Results, r.Mismatches
+		for _, res := range r.Results {
+			fmt.Printf("%-8s GOMAXPROCS=%d %-18s mean %7.2f ms ± %5.2f  median %7.2f  max %7.2f  ratio vs crypto/rsa %.3f ± %.3f\n",
+				build, gmp, res.Name, res.Mean, res.StdErr, res.Median, res.Max, res.RatioVsCryptoRSA, res.RatioVsCryptoRSA*res.RatioRelErr)
+			if !*samples {
+				res.SampleMS = nil
+			}
+		}
+		if r.Mismatches > 0 {
+			fmt.Printf("WARNING: %d keyforge/filippo.io/keygen moduli differed for the same seed\n", r.Mismatches)
+		}
+		b, err := json.MarshalIndent(o, "", "  ")
+		if err != nil {
+			fatal(err)
+		}
+		name := filepath.Join(*out, fmt.Sprintf("interleave-%s-gomaxprocs%d.json", build, gmp))
+		if err := os.WriteFile(name, append(b, '\n'), 0o644); err != nil {
+			fatal(err)
+		}
+		fmt.Fprintln(os.Stderr, "wrote", name)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "interleave:", err)
+	os.Exit(1)
+}
