@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -139,38 +138,5 @@ func TestEncodeUnencryptedInterop(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// TestDecodePuttygenUnencrypted: files puttygen generates decode, with
-// puttygen -L's public key.
-func TestDecodePuttygenUnencrypted(t *testing.T) {
-	testtool.Require(t, "puttygen")
-	empty := tmpFile(t, "empty", nil)
-	for _, typ := range []string{"ed25519", "rsa"} {
-		t.Run(typ, func(t *testing.T) {
-			out := filepath.Join(filepath.Dir(empty), typ+".ppk")
-			testtool.Run(t, nil, "puttygen", "-t", typ, "-C", "c "+typ, "--new-passphrase", empty, "-o", out, "-q")
-			data := readFile(t, out)
-			k, err := Decode(data, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			line := string(testtool.Run(t, nil, "puttygen", out, "-L"))
-			if got := authorizedLine(t, k.PrivateKey.Public(), k.Comment); got != line {
-				t.Errorf("public key %q, puttygen -L %q", got, line)
-			}
-			p, err := DecodePublic(data)
-			if err != nil || authorizedLine(t, p.PublicKey, p.Comment) != line {
-				t.Errorf("DecodePublic: %v", err)
-			}
-			again, err := Encode(k.PrivateKey, &EncodeOptions{Comment: k.Comment})
-			if err != nil || !bytes.Equal(again, data) {
-				t.Errorf("re-encoding puttygen's file differs (%v):\n%s\n%s", err, again, data)
-			}
-			if !strings.HasPrefix(k.Algorithm, "ssh-") {
-				t.Errorf("algorithm %q", k.Algorithm)
-			}
-		})
 	}
 }

@@ -39,3 +39,19 @@ func TestRFC9106Vectors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkKey8MiB is one pass over PuTTY's default 8 MiB, per variant.
+func BenchmarkKey8MiB(b *testing.B) {
+	for _, m := range []struct {
+		name string
+		mode Mode
+	}{{"d", D}, {"i", I}, {"id", ID}} {
+		b.Run(m.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Key(m.mode, []byte("pw"), make([]byte, 16), 1, 8192, 1, 80); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
