@@ -224,6 +224,9 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		return nil, malformed("PPK format too new")
 	}
 	f.alg = s.body()
+	if f.alg == "" || s.pos >= len(s.b) {
+		return nil, malformed("truncated file")
+	}
 	if !supportedAlg(f.alg) {
 		return nil, unsupported(f.alg)
 	}

@@ -1,0 +1,357 @@
+package ppk
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/testtool"
+)
+
+var testSeed = bytes.Repeat([]byte{0x42}, 32)
+
+// smallEncrypted is a v3 Argon2id file with tiny parameters.
+func smallEncrypted(t testing.TB) []byte {
+	t.Helper()
+	data, err := Encode(ed25519.NewKeyFromSeed(testSeed), &EncodeOptions{
+		Comment: "hostile", Passphrase: []byte("pw"), KDF: Argon2id, Memory: 8, Passes: 1, Parallelism: 1,
+		Salt: bytes.Repeat([]byte{1}, 16),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func smallPlain(t testing.TB) []byte {
+	t.Helper()
+	data, err := Encode(ed25519.NewKeyFromSeed(testSeed), &EncodeOptions{Comment: "plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// setHeader replaces the value of header name.
+func setHeader(data []byte, name, value string) []byte {
+	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `: .*$`)
+	return re.ReplaceAll(data, []byte(name+": "+value))
+}
+
+// buildPlain assembles an unencrypted file around arbitrary blobs, with a
+// correct MAC, to test what only a crafted (or old) file contains.
+func buildPlain(version int, alg, comment string, pub, priv []byte) []byte {
+	k, _ := deriveKeys(version, false, nil, nil)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "PuTTY-User-Key-File-%d: %s\nEncryption: none\nComment: %s\n", version, alg, comment)
+	writeLines(&b, "Public-Lines", pub)
+	writeLines(&b, "Private-Lines", priv)
+	fmt.Fprintf(&b, "Private-MAC: %s\n", mac(version, k.macKey, alg, "none", comment, pub, priv))
+	return b.Bytes()
+}
+
+// TestHostile: each file is refused with the right error, before any
+// Argon2 work: the parameters here would need terabytes or hours.
+func TestHostile(t *testing.T) {
+	enc := smallEncrypted(t)
+	plain := smallPlain(t)
+	many := strings.Repeat("AAAA\n", 5000)
+	cases := []struct {
+		name string
+		data []byte
+		opts *DecodeOptions
+		want error
+	}{
+		{"memory 2^32-1", setHeader(enc, "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
+		{"memory over 1 GiB", setHeader(enc, "Argon2-Memory", "1048577"), nil, ErrUnsafeKDF},
+		{"memory over caller ceiling", enc, &DecodeOptions{MaxMemory: 4}, ErrUnsafeKDF},
+		{"passes 0", setHeader(enc, "Argon2-Passes", "0"), nil, ErrUnsafeKDF},
+		{"passes 2^32-1", setHeader(enc, "Argon2-Passes", "4294967295"), nil, ErrUnsafeKDF},
+		{"passes over caller ceiling", setHeader(enc, "Argon2-Passes", "3"), &DecodeOptions{MaxPasses: 2}, ErrUnsafeKDF},
+		{"memory × passes", setHeader(setHeader(enc, "Argon2-Memory", "1048576"), "Argon2-Passes", "3"), nil, ErrUnsafeKDF},
+		{"work over caller ceiling", setHeader(enc, "Argon2-Passes", "100"), &DecodeOptions{MaxWork: 799}, ErrUnsafeKDF},
+		{"parallelism 0", setHeader(enc, "Argon2-Parallelism", "0"), nil, ErrUnsafeKDF},
+		{"parallelism 2^24", setHeader(setHeader(enc, "Argon2-Parallelism", "16777216"), "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
+		{"parallelism 2^24-1", setHeader(setHeader(enc, "Argon2-Parallelism", "16777215"), "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
+		{"parallelism over ceiling", setHeader(setHeader(enc, "Argon2-Parallelism", "2000"), "Argon2-Memory", "16000"), nil, ErrUnsafeKDF},
+		{"memory below 8p", setHeader(enc, "Argon2-Parallelism", "2"), nil, ErrUnsafeKDF},
+		{"passes 2^32", setHeader(enc, "Argon2-Passes", "4294967296"), nil, ErrMalformed},
+		{"passes signed", setHeader(enc, "Argon2-Passes", "-1"), nil, ErrMalformed},
+		{"memory empty", setHeader(enc, "Argon2-Memory", ""), nil, ErrMalformed},
+		{"unknown KDF", setHeader(enc, "Key-Derivation", "scrypt"), nil, ErrMalformed},
+		{"KDF case", setHeader(enc, "Key-Derivation", "argon2id"), nil, ErrMalformed},
+		{"salt not hex", setHeader(enc, "Argon2-Salt", "zz"), nil, ErrMalformed},
+		{"salt odd length", setHeader(enc, "Argon2-Salt", "abc"), nil, ErrMalformed},
+		{"huge Public-Lines", setHeader(plain, "Public-Lines", "99999999999999999999999"), nil, ErrMalformed},
+		{"Public-Lines at PuTTY's limit", setHeader(plain, "Public-Lines", "5461"), nil, ErrMalformed},
+		{"Public-Lines past the end", setHeader(plain, "Public-Lines", "5460"), nil, ErrMalformed},
+		{"Private-Lines past the end", setHeader(plain, "Private-Lines", "5000"), nil, ErrMalformed},
+		{"Private-Lines many lines", bytes.Replace(setHeader(plain, "Private-Lines", "5000"), []byte("Private-MAC"), []byte(many+"Private-MAC"), 1), nil, ErrMalformed},
+		{"file too large", append(bytes.Clone(plain), make([]byte, maxFileSize)...), nil, ErrMalformed},
+		{"MAC upper case", setHeader(plain, "Private-MAC", strings.ToUpper(string(regexp.MustCompile(`Private-MAC: (.*)`).FindSubmatch(plain)[1]))), nil, ErrMAC},
+		{"MAC not hex", setHeader(plain, "Private-MAC", "xyz"), nil, ErrMAC},
+		{"MAC empty", setHeader(plain, "Private-MAC", ""), nil, ErrMAC},
+		{"encrypted MAC upper case", setHeader(enc, "Private-MAC", strings.ToUpper(string(regexp.MustCompile(`Private-MAC: (.*)`).FindSubmatch(enc)[1]))), nil, ErrMAC},
+		{"encrypted comment altered", setHeader(enc, "Comment", "other"), nil, ErrMAC},
+		{"encrypted blob not 16-aligned", bytes.Replace(enc, []byte("Private-Lines: 1\n"), []byte("Private-Lines: 2\nAAAA\n"), 1), nil, ErrMalformed},
+		{"comment altered", setHeader(plain, "Comment", "other"), nil, ErrMAC},
+		{"version 1", bytes.Replace(plain, []byte("File-3"), []byte("File-1"), 1), nil, ErrMalformed},
+		{"version 4", bytes.Replace(plain, []byte("File-3"), []byte("File-4"), 1), nil, ErrMalformed},
+		{"not PuTTY", []byte("-----BEGIN OPENSSH PRIVATE KEY-----\n"), nil, ErrMalformed},
+		{"empty", nil, nil, ErrMalformed},
+		{"long header name", bytes.Replace(plain, []byte("Comment:"), []byte(strings.Repeat("C", 40)+":"), 1), nil, ErrMalformed},
+		{"headers out of order", bytes.Replace(bytes.Replace(plain, []byte("Encryption: none\n"), nil, 1), []byte("Public-Lines"), []byte("Encryption: none\nPublic-Lines"), 1), nil, ErrMalformed},
+		{"no space after colon", bytes.Replace(plain, []byte("Comment: "), []byte("Comment:"), 1), nil, ErrMalformed},
+		{"base64 line not multiple of 4", bytes.Replace(plain, []byte("Private-Lines: 1\nAAAA"), []byte("Private-Lines: 1\nAAA"), 1), nil, ErrMalformed},
+		{"base64 line of 68", bytes.Replace(plain, []byte("Private-Lines: 1\n"), []byte("Private-Lines: 1\nAAAAAAAAAAAAAAAAAAAA"), 1), nil, ErrMalformed},
+		{"base64 bad char", bytes.Replace(plain, []byte("Private-Lines: 1\nAAAA"), []byte("Private-Lines: 1\nAA*A"), 1), nil, ErrMalformed},
+		{"unknown encryption", setHeader(plain, "Encryption", "aes128-ctr"), nil, ErrMalformed},
+		{"ssh-dss", bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte("ssh-dss\n"), 1), nil, ErrUnsupportedKeyType},
+		{"ssh-ed448", bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte("ssh-ed448\n"), 1), nil, ErrUnsupportedKeyType},
+		{"certificate", bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte("ssh-ed25519-cert-v01@openssh.com\n"), 1), nil, ErrUnsupportedKeyType},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Decode(c.data, []byte("pw"), c.opts)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Decode: %v, want %v", err, c.want)
+			}
+			if strings.Contains(err.Error(), "pw") {
+				t.Errorf("error mentions the passphrase: %v", err)
+			}
+			// DecodePublic reads only up to the public blob, as puttygen -l.
+			if strings.Contains(c.name, "Public-Lines") || strings.HasPrefix(c.name, "version") || c.want == ErrUnsupportedKeyType {
+				if _, err := DecodePublic(c.data); !errors.Is(err, c.want) {
+					t.Errorf("DecodePublic: %v, want %v", err, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestTruncated: every proper prefix of a file (but the one that only drops
+// the final newline) is refused with a sentinel error.
+func TestTruncated(t *testing.T) {
+	for _, data := range [][]byte{smallPlain(t), smallEncrypted(t)} {
+		for n := 0; n < len(data)-1; n++ {
+			_, err := Decode(data[:n], []byte("pw"), nil)
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrMAC) {
+				t.Fatalf("prefix of %d bytes: %v", n, err)
+			}
+		}
+		if _, err := Decode(data[:len(data)-1], []byte("pw"), nil); err != nil {
+			t.Errorf("without final newline: %v", err)
+		}
+	}
+}
+
+func TestUnsupportedNamesType(t *testing.T) {
+	plain := smallPlain(t)
+	for _, alg := range []string{"ssh-dss", "ssh-ed448", "ssh-rsa-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com"} {
+		_, err := Decode(bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte(alg+"\n"), 1), nil, nil)
+		if !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), alg) {
+			t.Errorf("%s: %v", alg, err)
+		}
+	}
+	// Keys the caller passes to Encode.
+	if _, err := Encode(ed25519PrivateKeyBadLen{}, nil); !errors.Is(err, ErrUnsupportedKeyType) {
+		t.Errorf("Encode of an unknown signer: %v", err)
+	}
+	k224, _ := ecdsa.GenerateKey(elliptic.P224(), zeroReader{})
+	if _, err := Encode(k224, nil); !errors.Is(err, ErrUnsupportedKeyType) {
+		t.Errorf("Encode of P-224: %v", err)
+	}
+}
+
+// TestPuttygenUnsupported: real DSA and Ed448 files from puttygen.
+func TestPuttygenUnsupported(t *testing.T) {
+	m := getMatrix(t)
+	for _, c := range []struct{ typ, bits, alg string }{{"dsa", "1024", "ssh-dss"}, {"ed448", "", "ssh-ed448"}} {
+		out := filepath.Join(filepath.Dir(m.empty), c.typ+".ppk")
+		args := []string{"-t", c.typ, "-C", "x", "--new-passphrase", m.empty, "-o", out, "-q"}
+		if c.bits != "" {
+			args = append(args, "-b", c.bits)
+		}
+		testtool.Run(t, nil, "puttygen", args...)
+		data := readFile(t, out)
+		for _, f := range []func() error{
+			func() error { _, err := Decode(data, nil, nil); return err },
+			func() error { _, err := DecodePublic(data); return err },
+		} {
+			if err := f(); !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), c.alg) {
+				t.Errorf("%s: %v", c.typ, err)
+			}
+		}
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 0x5a
+	}
+	return len(p), nil
+}
+
+type ed25519PrivateKeyBadLen struct{ ed25519.PrivateKey }
+
+// TestLineEndings: LF, CRLF, CR-only, no final newline and text after the
+// MAC all read the same, in puttygen and here; the comment stays verbatim.
+func TestLineEndings(t *testing.T) {
+	m := getMatrix(t)
+	key := ed25519.NewKeyFromSeed(testSeed)
+	comment := "  spaced\tcomment  "
+	base, err := Encode(key, &EncodeOptions{Comment: comment, Passphrase: []byte(matrixPass), Memory: 8, Passes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := map[string][]byte{
+		"LF":         base,
+		"CRLF":       bytes.ReplaceAll(base, []byte("\n"), []byte("\r\n")),
+		"CR":         bytes.ReplaceAll(base, []byte("\n"), []byte("\r")),
+		"no newline": bytes.TrimSuffix(base, []byte("\n")),
+		"trailer":    append(bytes.Clone(base), "anything at all\n\x00\xff"...),
+	}
+	for name, data := range variants {
+		t.Run(name, func(t *testing.T) {
+			k, err := Decode(data, []byte(matrixPass), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k.Comment != comment || !k.PrivateKey.(ed25519.PrivateKey).Equal(key) {
+				t.Errorf("comment %q", k.Comment)
+			}
+			f := tmpFile(t, "k.ppk", data)
+			testtool.Run(t, nil, "puttygen", f, "--old-passphrase", m.passFile, "--dump")
+		})
+	}
+}
+
+// TestShortEd25519Seed: PuTTY 0.68-0.74 dropped trailing zero bytes of the
+// seed; such files read zero-extended (puttygen agrees).
+func TestShortEd25519Seed(t *testing.T) {
+	m := getMatrix(t)
+	seed := append(bytes.Repeat([]byte{9}, 29), 0, 0, 0)
+	key := ed25519.NewKeyFromSeed(seed)
+	pub, _ := sshwire.MarshalPublicKey(key.Public())
+	for _, n := range []int{29, 30, 31, 32} {
+		var b sshwire.Builder
+		b.String(seed[:n])
+		data := buildPlain(3, "ssh-ed25519", "short", pub, b.B)
+		k, err := Decode(data, nil, nil)
+		if err != nil {
+			t.Fatalf("%d-byte seed: %v", n, err)
+		}
+		if !k.PrivateKey.(ed25519.PrivateKey).Equal(key) {
+			t.Errorf("%d-byte seed: wrong key", n)
+		}
+		f := tmpFile(t, "short.ppk", data)
+		testtool.Run(t, nil, "puttygen", f, "--old-passphrase", m.empty, "--dump")
+	}
+	// A seed whose missing bytes are not zero is another key.
+	var b sshwire.Builder
+	b.String(bytes.Repeat([]byte{9}, 28))
+	if _, err := Decode(buildPlain(3, "ssh-ed25519", "x", pub, b.B), nil, nil); !errors.Is(err, ErrMalformed) {
+		t.Errorf("inconsistent short seed: %v", err)
+	}
+}
+
+// TestRSARepair: p < q and a wrong iqmp are repaired, as PuTTY does; our
+// re-encoding equals puttygen's re-save of the crafted file.
+func TestRSARepair(t *testing.T) {
+	m := getMatrix(t)
+	var rsaCell *cell
+	for _, c := range m.cells {
+		if c.keyType == "rsa-2048" && c.version == 3 && !c.encrypted {
+			rsaCell = c
+		}
+	}
+	k, err := Decode(rsaCell.data, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rk := k.PrivateKey.(*rsa.PrivateKey)
+	pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+	var b sshwire.Builder
+	b.MPInt(rk.D)
+	b.MPInt(rk.Primes[1]) // smaller prime first
+	b.MPInt(rk.Primes[0])
+	b.MPInt(big.NewInt(12345)) // wrong iqmp
+	data := buildPlain(3, "ssh-rsa", k.Comment, pub, b.B)
+	got, err := Decode(data, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := got.PrivateKey.(*rsa.PrivateKey)
+	if g.Primes[0].Cmp(g.Primes[1]) <= 0 || g.Precomputed.Qinv.Cmp(new(big.Int).ModInverse(g.Primes[1], g.Primes[0])) != 0 || g.Validate() != nil {
+		t.Errorf("not repaired")
+	}
+	f := tmpFile(t, "swapped.ppk", data)
+	out := filepath.Join(filepath.Dir(f), "resaved.ppk")
+	testtool.Run(t, nil, "puttygen", f, "--old-passphrase", m.empty, "-P", "--new-passphrase", m.empty, "-o", out)
+	ours, err := Encode(g, &EncodeOptions{Comment: got.Comment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(readFile(t, out), ours) || !bytes.Equal(ours, rsaCell.data) {
+		t.Errorf("repaired key re-encodes differently from puttygen")
+	}
+}
+
+// TestInconsistent: a private half that is not the public key's is refused
+// although the MAC is right.
+func TestInconsistent(t *testing.T) {
+	edPub, _ := sshwire.MarshalPublicKey(ed25519.NewKeyFromSeed(testSeed).Public())
+	var b sshwire.Builder
+	b.String(bytes.Repeat([]byte{1}, 32))
+	cases := map[string][]byte{"ed25519": buildPlain(3, "ssh-ed25519", "x", edPub, b.B)}
+
+	ek, _ := ecdsa.GenerateKey(elliptic.P256(), zeroReader{})
+	ePub, _ := sshwire.MarshalPublicKey(ek.Public())
+	b = sshwire.Builder{}
+	b.MPInt(big.NewInt(7))
+	cases["ecdsa"] = buildPlain(3, "ecdsa-sha2-nistp256", "x", ePub, b.B)
+	b = sshwire.Builder{}
+	b.MPInt(elliptic.P256().Params().N) // out of range
+	cases["ecdsa out of range"] = buildPlain(3, "ecdsa-sha2-nistp256", "x", ePub, b.B)
+	cases["public alg mismatch"] = buildPlain(3, "ssh-rsa", "x", edPub, b.B)
+
+	m := getMatrix(t)
+	for _, c := range m.cells {
+		if c.keyType == "rsa-2048" && c.version == 2 && !c.encrypted {
+			k, _ := Decode(c.data, nil, nil)
+			rk := k.PrivateKey.(*rsa.PrivateKey)
+			pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+			for name, f := range map[string][4]*big.Int{
+				"rsa wrong d":   {new(big.Int).Add(rk.D, big.NewInt(2)), rk.Primes[0], rk.Primes[1], big.NewInt(1)},
+				"rsa wrong p":   {rk.D, new(big.Int).Add(rk.Primes[0], big.NewInt(2)), rk.Primes[1], big.NewInt(1)},
+				"rsa p = 1":     {rk.D, big.NewInt(1), rk.N, big.NewInt(1)},
+				"rsa truncated": {rk.D, rk.Primes[0], nil, nil},
+			} {
+				b := sshwire.Builder{}
+				for _, x := range f {
+					if x != nil {
+						b.MPInt(x)
+					}
+				}
+				cases[name] = buildPlain(2, "ssh-rsa", "x", pub, b.B)
+			}
+		}
+	}
+	for name, data := range cases {
+		if _, err := Decode(data, nil, nil); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
