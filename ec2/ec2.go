@@ -30,9 +30,13 @@ package ec2
 
 import (
 	"crypto"
+	"crypto/rsa"
 	"fmt"
+	"math/big"
 	"sync"
 	"time"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // Error codes (SPEC section 1.4).
@@ -213,4 +217,9 @@ func (s *Service) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.byName)
+}
+
+// checkRSA applies the wire package's RSA public-key checks.
+func checkRSA(k *rsa.PublicKey) (*rsa.PublicKey, error) {
+	return sshwire.NewRSAPublicKey(k.N, big.NewInt(int64(k.E)))
 }

@@ -187,3 +187,5 @@ func TestNilInputAndCanceledContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func asAPI(err error, target **APIError) bool { return errors.As(err, target) }
