@@ -344,6 +344,9 @@ func Decode(data, passphrase []byte, opts *DecodeOptions) (*Key, error) {
 			key.KDF, key.Memory, key.Passes, key.Parallelism, key.Salt = p.kdf, p.memory, p.passes, p.parallelism, p.salt
 		}
 	}
+	if !encrypted {
+		passphrase = nil // v2 would mix it into the MAC key; PuTTY passes none for unencrypted files
+	}
 	k, err := deriveKeys(f.version, encrypted, passphrase, f.params)
 	if err != nil {
 		return nil, err

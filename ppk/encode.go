@@ -48,6 +48,9 @@ func Encode(key crypto.Signer, opts *EncodeOptions) ([]byte, error) {
 			}
 		}
 	}
+	if !encrypted {
+		o.Passphrase = nil
+	}
 	k, err := deriveKeys(o.Version, encrypted, o.Passphrase, params)
 	if err != nil {
 		return nil, err
