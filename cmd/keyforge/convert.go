@@ -1,0 +1,237 @@
+package main
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/keyforge/keyforge/pemenc"
+	"github.com/keyforge/keyforge/ppk"
+)
+
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT] IN"
+
+// Output formats of convert. Private ones need a private key as input.
+var convertFormats = map[string]struct {
+	private bool
+	help    string
+}{
+	"ppk":     {true, "PuTTY key file version 3"},
+	"ppk2":    {true, "PuTTY key file version 2"},
+	"openssh": {true, "OpenSSH openssh-key-v1 private key"},
+	"pkcs1":   {true, "PKCS#1 RSA PRIVATE KEY (RSA only)"},
+	"pkcs8":   {true, "PKCS#8 PRIVATE KEY"},
+	"public":  {false, "authorized_keys line with comment"},
+	"rfc4716": {false, "RFC 4716 SSH2 public key block"},
+	"pkix":    {false, "PKIX PUBLIC KEY PEM"},
+}
+
+// puttygen names OpenSSH and PEM keys without a comment this way on import.
+const importedComment = "imported-openssh-key"
+
+type convertOpts struct {
+	to         string
+	newPass    []byte
+	ppk        ppk.EncodeOptions
+	kdfRounds  int
+	comment    *string
+	hasNewPass bool
+}
+
+func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("convert")
+	to := fs.String("to", "", "output `FORMAT`: ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix")
+	passFile := fs.String("passphrase-file", "", "passphrase of the input key: first line of `F`")
+	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output (ppk, ppk2, openssh) with the first line of `G`; empty means unencrypted")
+	ppkParam := fs.String("ppk-param", "", "PPK v3 KDF `params`: kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N")
+	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
+	var comment optString
+	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
+	outPath := fs.String("o", "", "write to `OUT` (mode 0600 for private keys) instead of stdout")
+	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(ops) != 1 {
+		return usageError(stderr, fs, convertSynopsis, "expected exactly one input file IN")
+	}
+	f, known := convertFormats[*to]
+	if !known {
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
+	}
+	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
+	if comment.set {
+		opts.comment = &comment.v
+	}
+	if *ppkParam != "" {
+		if err := parsePPKParam(*ppkParam, &opts.ppk); err != nil {
+			return usageError(stderr, fs, convertSynopsis, err.Error())
+		}
+	}
+	if *kdfRounds < 0 {
+		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	pass, err := readPassphrase(*passFile, stdin)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if *newPassFile != "" {
+		if opts.newPass, err = readPassphrase(*newPassFile, stdin); err != nil {
+			return fail(stderr, err)
+		}
+		opts.hasNewPass = len(opts.newPass) > 0
+	}
+	data, err := readInput(ops[0], stdin)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	k, err := loadKey(data, pass, f.private)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
+	}
+	out, err := convert(k, opts)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if *outPath == "" {
+		if _, err := stdout.Write(out); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	}
+	if f.private {
+		err = writePrivate(*outPath, out)
+	} else {
+		err = os.WriteFile(*outPath, out, 0o644)
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+func convert(k *loadedKey, o convertOpts) ([]byte, error) {
+	comment := k.Comment
+	if o.comment != nil {
+		comment = *o.comment
+	}
+	if o.hasNewPass {
+		switch o.to {
+		case "ppk", "ppk2", "openssh":
+		default:
+			return nil, fmt.Errorf("--to %s cannot be encrypted; use ppk, ppk2 or openssh with --new-passphrase-file", o.to)
+		}
+	}
+	switch o.to {
+	case "ppk", "ppk2":
+		if comment == "" && o.comment == nil && k.Format != "ppk" {
+			comment = importedComment
+		}
+		if strings.ContainsAny(comment, "\r\n") {
+			return nil, errors.New("a PPK comment cannot contain line breaks")
+		}
+		eo := o.ppk
+		eo.Version = 3
+		if o.to == "ppk2" {
+			eo.Version = 2
+		}
+		eo.Comment = comment
+		eo.Passphrase = o.newPass
+		return ppk.Encode(k.Private, &eo)
+	case "openssh":
+		return pemenc.EncodeOpenSSHPrivateKey(k.Private, &pemenc.OpenSSHOptions{
+			Comment: comment, Passphrase: o.newPass, Rounds: o.kdfRounds})
+	case "pkcs1":
+		r, ok := k.Private.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.Public))
+		}
+		return pemenc.EncodePKCS1PrivateKey(r), nil
+	case "pkcs8":
+		return pemenc.EncodePKCS8PrivateKey(k.Private)
+	case "public":
+		return pemenc.EncodeAuthorizedKey(k.Public, comment)
+	case "rfc4716":
+		return pemenc.EncodeRFC4716PublicKey(k.Public, comment)
+	case "pkix":
+		return pemenc.EncodePKIXPublicKey(k.Public)
+	}
+	return nil, fmt.Errorf("unknown format %q", o.to)
+}
+
+func typeName(pub crypto.PublicKey) string {
+	t, _, err := keyTypeBits(pub)
+	if err != nil {
+		return "this key"
+	}
+	return t
+}
+
+// parsePPKParam reads puttygen-style --ppk-param values.
+func parsePPKParam(s string, eo *ppk.EncodeOptions) error {
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("--ppk-param %q is not key=value", kv)
+		}
+		switch strings.ToLower(k) {
+		case "kdf":
+			switch strings.ToLower(v) {
+			case "argon2id":
+				eo.KDF = ppk.Argon2id
+			case "argon2i":
+				eo.KDF = ppk.Argon2i
+			case "argon2d":
+				eo.KDF = ppk.Argon2d
+			default:
+				return fmt.Errorf("--ppk-param kdf must be argon2id, argon2i or argon2d")
+			}
+		case "memory", "passes", "parallelism":
+			n, err := strconv.ParseUint(v, 10, 32)
+			if err != nil || n == 0 {
+				return fmt.Errorf("--ppk-param %s must be a positive integer", k)
+			}
+			switch strings.ToLower(k) {
+			case "memory":
+				eo.Memory = uint32(n)
+			case "passes":
+				eo.Passes = uint32(n)
+			default:
+				eo.Parallelism = uint32(n)
+			}
+		default:
+			return fmt.Errorf("unknown --ppk-param %q (kdf, memory, passes, parallelism)", k)
+		}
+	}
+	// Refuse what keyforge's own reader would refuse (ppk.DecodeOptions
+	// defaults), which also keeps the KDF from asking for terabytes.
+	if eo.Memory > ppk.DefaultMaxMemory || eo.Passes > ppk.DefaultMaxPasses || eo.Parallelism > ppk.DefaultMaxParallelism {
+		return fmt.Errorf("--ppk-param above keyforge's ceilings (memory %d KiB, passes %d, parallelism %d)",
+			ppk.DefaultMaxMemory, ppk.DefaultMaxPasses, ppk.DefaultMaxParallelism)
+	}
+	mem, passes := uint64(eo.Memory), uint64(eo.Passes)
+	if mem == 0 {
+		mem = ppk.DefaultMemory
+	}
+	if mem*max(passes, 1) > ppk.DefaultMaxWork {
+		return fmt.Errorf("--ppk-param memory × passes above keyforge's ceiling of %d KiB·passes", uint64(ppk.DefaultMaxWork))
+	}
+	if eo.Parallelism != 0 && mem < 8*uint64(eo.Parallelism) {
+		return fmt.Errorf("--ppk-param memory must be at least 8 × parallelism KiB")
+	}
+	return nil
+}
+
+// optString is a string flag that records whether it was given.
+type optString struct {
+	v   string
+	set bool
+}
+
+func (o *optString) String() string     { return o.v }
+func (o *optString) Set(v string) error { o.v, o.set = v, true; return nil }

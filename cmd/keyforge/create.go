@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/keyforge/keyforge/ec2"
+)
+
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]"
+
+// keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
+// keys in this order, Tags only when given, KeyMaterial left out when it
+// went to a file (and always for import).
+type keyPairJSON struct {
+	KeyFingerprint string
+	KeyMaterial    string `json:",omitempty"`
+	KeyName        string
+	KeyPairId      string
+	Tags           []ec2.Tag `json:",omitempty"`
+}
+
+func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("create")
+	name := fs.String("name", "", "key pair `name` (required)")
+	typ := fs.String("type", "rsa", "key `type`: rsa or ed25519")
+	format := fs.String("format", "pem", "key `format`: pem or ppk")
+	var tags tagFlag
+	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
+	seedHex := fs.String("seed", "", "`HEX` seed making every output reproducible")
+	keyOut := fs.String("key-out", "", "write KeyMaterial to `FILE` (mode 0600) instead of printing it")
+	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file `version` for --format ppk: 2 or 3")
+	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
+	ops, code, ok := parseArgs(fs, createSynopsis, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(ops) != 0 {
+		return usageError(stderr, fs, createSynopsis, fmt.Sprintf("unexpected argument %q", ops[0]))
+	}
+	if *ppkVersion != 2 && *ppkVersion != 3 {
+		return usageError(stderr, fs, createSynopsis, "--ppk-version must be 2 or 3")
+	}
+	seed, err := parseSeed(*seedHex)
+	if err != nil {
+		return usageError(stderr, fs, createSynopsis, err.Error())
+	}
+	svc := ec2.NewService(ec2.Options{Seed: seed, PPKVersion: *ppkVersion})
+	out, err := svc.CreateKeyPair(context.Background(), &ec2.CreateKeyPairInput{
+		KeyName: *name, KeyType: *typ, KeyFormat: *format,
+		TagSpecifications: tags.specs(), DryRun: *dryRun,
+	})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	res := keyPairJSON{out.KeyFingerprint, out.KeyMaterial, out.KeyName, out.KeyPairId, out.Tags}
+	if *keyOut != "" {
+		// A key file needs its final newline (ssh-keygen refuses one without);
+		// PPK material already ends with one.
+		if err := writePrivate(*keyOut, []byte(withNewline(out.KeyMaterial))); err != nil {
+			return fail(stderr, err)
+		}
+		res.KeyMaterial = ""
+	}
+	if err := printJSON(stdout, res); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+func parseSeed(s string) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) == 0 {
+		return nil, fmt.Errorf("--seed must be hexadecimal")
+	}
+	return b, nil
+}
+
+func withNewline(s string) string {
+	if strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rsa"
+	"fmt"
+	"io"
+
+	"github.com/keyforge/keyforge/fingerprint"
+)
+
+const fingerprintSynopsis = "fingerprint [--json] [--passphrase-file F] FILE"
+
+// fingerprintJSON is `keyforge fingerprint --json`. EC2Import is what
+// ImportKeyPair shows for the key (RSA, Ed25519); EC2Create what
+// CreateKeyPair shows: for RSA it needs the private key, for Ed25519 it is
+// EC2Import.
+type fingerprintJSON struct {
+	Type      string
+	Bits      int
+	Comment   string
+	SHA256    string
+	MD5       string
+	EC2Import string `json:",omitempty"`
+	EC2Create string `json:",omitempty"`
+}
+
+func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("fingerprint")
+	asJSON := fs.Bool("json", false, "print all fingerprints as JSON")
+	passFile := fs.String("passphrase-file", "", "read the key's passphrase from the first line of `F`")
+	ops, code, ok := parseArgs(fs, fingerprintSynopsis, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(ops) != 1 {
+		return usageError(stderr, fs, fingerprintSynopsis, "expected exactly one key FILE")
+	}
+	pass, err := readPassphrase(*passFile, stdin)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	data, err := readInput(ops[0], stdin)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	k, err := loadKey(data, pass, false)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
+	}
+	res, err := fingerprints(k)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if *asJSON {
+		if err := printJSON(stdout, res); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	}
+	comment := res.Comment
+	if comment == "" {
+		comment = "no comment"
+	}
+	fmt.Fprintf(stdout, "%d %s %s (%s)\n", res.Bits, res.SHA256, comment, res.Type)
+	return exitOK
+}
+
+func fingerprints(k *loadedKey) (*fingerprintJSON, error) {
+	typ, bits, err := keyTypeBits(k.Public)
+	if err != nil {
+		return nil, err
+	}
+	res := &fingerprintJSON{Type: typ, Bits: bits, Comment: k.Comment}
+	if res.SHA256, err = fingerprint.SHA256(k.Public); err != nil {
+		return nil, err
+	}
+	if res.MD5, err = fingerprint.MD5(k.Public); err != nil {
+		return nil, err
+	}
+	switch k.Public.(type) {
+	case *rsa.PublicKey, ed25519.PublicKey:
+		if res.EC2Import, err = fingerprint.EC2Imported(k.Public); err != nil {
+			return nil, err
+		}
+	}
+	switch p := k.Private.(type) {
+	case *rsa.PrivateKey:
+		if res.EC2Create, err = fingerprint.EC2Created(p); err != nil {
+			return nil, err
+		}
+	}
+	if _, ok := k.Public.(ed25519.PublicKey); ok {
+		res.EC2Create = res.EC2Import
+	}
+	return res, nil
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/keyforge/keyforge/ec2"
+)
+
+const importSynopsis = "import --name N --public-key FILE [--tag K=V]... [--seed HEX] [--dry-run]"
+
+func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("import")
+	name := fs.String("name", "", "key pair `name` (required)")
+	pubFile := fs.String("public-key", "", "public key `FILE`: OpenSSH line, RFC 4716 block or base64 SPKI DER (- for stdin)")
+	var tags tagFlag
+	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
+	seedHex := fs.String("seed", "", "`HEX` seed making the KeyPairId reproducible")
+	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
+	ops, code, ok := parseArgs(fs, importSynopsis, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(ops) != 0 {
+		return usageError(stderr, fs, importSynopsis, fmt.Sprintf("unexpected argument %q", ops[0]))
+	}
+	seed, err := parseSeed(*seedHex)
+	if err != nil {
+		return usageError(stderr, fs, importSynopsis, err.Error())
+	}
+	var material []byte
+	if *pubFile != "" {
+		if material, err = readInput(*pubFile, stdin); err != nil {
+			return fail(stderr, err)
+		}
+	}
+	svc := ec2.NewService(ec2.Options{Seed: seed})
+	out, err := svc.ImportKeyPair(context.Background(), &ec2.ImportKeyPairInput{
+		KeyName: *name, PublicKeyMaterial: material, TagSpecifications: tags.specs(), DryRun: *dryRun,
+	})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := printJSON(stdout, keyPairJSON{KeyFingerprint: out.KeyFingerprint, KeyName: out.KeyName,
+		KeyPairId: out.KeyPairId, Tags: out.Tags}); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
