@@ -79,16 +79,16 @@ func generate(ctx context.Context, seed []byte, bits int, parallel bool) (*rsa.P
 	if len(seed) < MinSeedSize {
 		return nil, ErrSeedSize
 	}
-	src := newPrimeSource(ctx, newDRBG(seed, personalization(bits)), bits/2, parallel)
+	src := newPrimeSource(ctx, newDRBG(seed, personalization(bits)), bits, parallel)
 	defer src.close()
 	for {
 		// Steps 8–14.
-		p, err := src.nextPrime()
+		p, err := src.nextPrime(1)
 		if err != nil {
 			return nil, err
 		}
 		// Steps 15–18: the source applies the step 15–16 update itself.
-		q, err := src.nextPrime()
+		q, err := src.nextPrime(0)
 		if err != nil {
 			return nil, err
 		}

@@ -3,32 +3,207 @@ package keygen
 import (
 	"context"
 	"math/big"
+	"runtime"
+	"sync"
 )
 
-// primeSource yields the primes of the candidate stream in stream order.
+// primeSource yields the primes of the det-keygen candidate stream in stream
+// order. Sequentially it tests one candidate after another. In parallel,
+// workers take candidates in index order from the DRBG (cheap, under a lock)
+// and test them concurrently; the consumer only ever takes the lowest-index
+// unconsumed prime after every lower index has been found composite, so the
+// primes, and hence the key, are the same for any number of workers.
 type primeSource struct {
-	ctx  context.Context
-	d    *drbg
-	temp []byte
+	ctx   context.Context
+	d     *drbg
+	bits  int
+	seq   *tester
+	temp  []byte
+	par   *parSearch
+	count int
 }
 
-func newPrimeSource(ctx context.Context, d *drbg, primeBits int, parallel bool) *primeSource {
-	return &primeSource{ctx: ctx, d: d, temp: make([]byte, primeBits/8)}
+func newPrimeSource(ctx context.Context, d *drbg, keyBits int, parallel bool) *primeSource {
+	s := &primeSource{ctx: ctx, d: d, bits: keyBits}
+	workers := runtime.GOMAXPROCS(0)
+	if parallel && workers > 1 {
+		s.par = startParSearch(ctx, d, keyBits, workers)
+		return s
+	}
+	s.seq = getTester(keyBits)
+	s.temp = make([]byte, keyBits/16)
+	return s
 }
 
-func (s *primeSource) close() {}
+func (s *primeSource) close() {
+	if s.par != nil {
+		s.par.close()
+	}
+	if s.seq != nil {
+		putTester(s.seq)
+		s.seq = nil
+	}
+}
 
-func (s *primeSource) nextPrime() (*big.Int, error) {
-	for i := 0; ; i++ {
-		if i%64 == 0 {
+// nextPrime returns the next prime of the stream; wantAfter is how many more
+// primes the caller expects to ask for right after it (a hint that bounds
+// the work done ahead in parallel mode).
+func (s *primeSource) nextPrime(wantAfter int) (*big.Int, error) {
+	if s.par != nil {
+		return s.par.nextPrime(wantAfter)
+	}
+	for {
+		if s.count%64 == 0 {
 			if err := s.ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
+		s.count++
 		s.d.next(s.temp)
-		t := new(big.Int).SetBytes(s.temp)
-		if t.ProbablyPrime(20) {
-			return t, nil
+		s.seq.setCandidate(s.temp)
+		if s.seq.isPrime() {
+			return new(big.Int).SetBytes(s.temp), nil
 		}
 	}
+}
+
+var testerPools sync.Map // key bits → *sync.Pool of *tester
+
+func getTester(keyBits int) *tester {
+	p, _ := testerPools.LoadOrStore(keyBits, &sync.Pool{})
+	if t, ok := p.(*sync.Pool).Get().(*tester); ok {
+		return t
+	}
+	return newTester(keyBits)
+}
+
+func putTester(t *tester) {
+	p, _ := testerPools.LoadOrStore(t.keyBits, &sync.Pool{})
+	p.(*sync.Pool).Put(t)
+}
+
+// window bounds how far workers run ahead of the lowest unconsumed index.
+const window = 64
+
+const (
+	slotPending = iota
+	slotComposite
+	slotPrime
+)
+
+type parSearch struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	d      *drbg
+	next   uint64 // next index to hand out
+	base   uint64 // lowest index not yet consumed
+	status [window]uint8
+	cands  [window][]byte
+	known  int // resolved primes in [base, next)
+	need   int // primes the consumer still wants
+	stop   bool
+	err    error
+	wg     sync.WaitGroup
+	unhook func() bool
+}
+
+func startParSearch(ctx context.Context, d *drbg, keyBits, workers int) *parSearch {
+	s := &parSearch{d: d, need: 2}
+	s.cond.L = &s.mu
+	buf := make([]byte, window*(keyBits/16))
+	for i := range s.cands {
+		s.cands[i] = buf[i*keyBits/16 : (i+1)*keyBits/16]
+	}
+	s.unhook = context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = ctx.Err()
+		}
+		s.stop = true
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	if err := ctx.Err(); err != nil {
+		s.err, s.stop = err, true
+	}
+	s.wg.Add(workers)
+	for range workers {
+		go s.work(getTester(keyBits))
+	}
+	return s
+}
+
+func (s *parSearch) work(t *tester) {
+	defer s.wg.Done()
+	defer putTester(t)
+	s.mu.Lock()
+	for {
+		for !s.stop && (s.known >= s.need || s.next-s.base >= window) {
+			s.cond.Wait()
+		}
+		if s.stop {
+			s.mu.Unlock()
+			return
+		}
+		idx := s.next
+		s.next++
+		slot := idx % window
+		s.status[slot] = slotPending
+		s.d.next(s.cands[slot])
+		s.mu.Unlock()
+
+		t.setCandidate(s.cands[slot])
+		prime := t.isPrime()
+
+		s.mu.Lock()
+		if prime {
+			s.status[slot] = slotPrime
+			if idx >= s.base {
+				s.known++
+			}
+		} else {
+			s.status[slot] = slotComposite
+		}
+		s.cond.Broadcast()
+	}
+}
+
+func (s *parSearch) nextPrime(wantAfter int) (*big.Int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.need < 1+wantAfter {
+		s.need = 1 + wantAfter
+		s.cond.Broadcast()
+	}
+	for {
+		if s.err != nil {
+			return nil, s.err
+		}
+		if s.base < s.next {
+			slot := s.base % window
+			switch s.status[slot] {
+			case slotComposite:
+				s.base++
+				s.cond.Broadcast()
+				continue
+			case slotPrime:
+				p := new(big.Int).SetBytes(s.cands[slot])
+				s.base++
+				s.known--
+				s.need = wantAfter
+				s.cond.Broadcast()
+				return p, nil
+			}
+		}
+		s.cond.Wait()
+	}
+}
+
+func (s *parSearch) close() {
+	s.unhook()
+	s.mu.Lock()
+	s.stop = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	s.wg.Wait()
 }

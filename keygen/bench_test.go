@@ -1,0 +1,116 @@
+package keygen
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func benchSeed(b *testing.B) []byte {
+	seed := make([]byte, SeedSize)
+	if _, err := rand.Read(seed); err != nil {
+		b.Fatal(err)
+	}
+	return seed
+}
+
+// BenchmarkRSA compares keygen with crypto/rsa.GenerateKey. The "interleaved"
+// case alternates one key of each per iteration, so both see the same machine
+// load, and reports the mean time per key of each and their ratio.
+func BenchmarkRSA(b *testing.B) {
+	for _, bits := range []int{2048, 3072, 4096} {
+		b.Run(fmt.Sprintf("%d/keygen", bits), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := RSAFromSeed(benchSeed(b), bits); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("%d/crypto-rsa", bits), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := rsa.GenerateKey(rand.Reader, bits); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("%d/interleaved", bits), func(b *testing.B) {
+			var ours, theirs time.Duration
+			for b.Loop() {
+				seed := benchSeed(b)
+				t0 := time.Now()
+				if _, err := RSAFromSeed(seed, bits); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if _, err := rsa.GenerateKey(rand.Reader, bits); err != nil {
+					b.Fatal(err)
+				}
+				ours += t1.Sub(t0)
+				theirs += time.Since(t1)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(ours.Nanoseconds())/n, "keygen-ns/key")
+			b.ReportMetric(float64(theirs.Nanoseconds())/n, "crypto/rsa-ns/key")
+			b.ReportMetric(float64(ours)/float64(theirs), "ratio")
+		})
+	}
+}
+
+// BenchmarkCandidate is the hot loop: one DRBG candidate and its primality
+// test. It must not allocate.
+func BenchmarkCandidate(b *testing.B) {
+	for _, bits := range []int{2048, 3072, 4096} {
+		b.Run(fmt.Sprint(bits), func(b *testing.B) {
+			d := newDRBG(benchSeed(b), personalization(bits))
+			t := newTester(bits)
+			temp := make([]byte, bits/16)
+			b.ReportAllocs()
+			for b.Loop() {
+				d.next(temp)
+				t.setCandidate(temp)
+				t.isPrime()
+			}
+		})
+	}
+}
+
+// BenchmarkFermat is one base-2 exponentiation, the cost of each candidate
+// that survives trial division.
+func BenchmarkFermat(b *testing.B) {
+	for _, bits := range []int{2048, 3072, 4096} {
+		b.Run(fmt.Sprint(bits), func(b *testing.B) {
+			d := newDRBG(benchSeed(b), personalization(bits))
+			t := newTester(bits)
+			temp := make([]byte, bits/16)
+			d.next(temp)
+			t.setCandidate(temp)
+			t.mod.Set(t.c)
+			b.ReportAllocs()
+			for b.Loop() {
+				t.mod.Exp2(t.x, t.c, bits/2-1)
+			}
+		})
+	}
+}
+
+func BenchmarkTrialDivision(b *testing.B) {
+	d := newDRBG(make([]byte, 32), personalization(2048))
+	t := newTester(2048)
+	temp := make([]byte, 128)
+	// A candidate with no small factor runs the whole loop.
+	for {
+		d.next(temp)
+		t.setCandidate(temp)
+		if !hasSmallFactor(t.c, t.sieve) {
+			break
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		hasSmallFactor(t.c, t.sieve)
+	}
+}

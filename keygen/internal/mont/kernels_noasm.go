@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package mont
+
+// Without assembly the kernels are the generated pure-Go ones.
+
+func montMul16(z, x, y, m *[16]uint64, m0inv uint64) { montMul16Generic(z, x, y, m, m0inv) }
+func montMul24(z, x, y, m *[24]uint64, m0inv uint64) { montMul24Generic(z, x, y, m, m0inv) }
+func montMul32(z, x, y, m *[32]uint64, m0inv uint64) { montMul32Generic(z, x, y, m, m0inv) }
+func montSqr16(z, x, m *[16]uint64, m0inv uint64)    { montSqr16Generic(z, x, m, m0inv) }
+func montSqr24(z, x, m *[24]uint64, m0inv uint64)    { montSqr24Generic(z, x, m, m0inv) }
+func montSqr32(z, x, m *[32]uint64, m0inv uint64)    { montSqr32Generic(z, x, m, m0inv) }
