@@ -461,3 +461,26 @@ func TestImportCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestPassphraseFileLikePuttygen: a passphrase file means what puttygen
+// makes of it. puttygen encrypts with each file; keyforge must decrypt with
+// the same file, and also with the bare passphrase.
+func TestPassphraseFileLikePuttygen(t *testing.T) {
+	testtool.Require(t, "puttygen")
+	dir := t.TempDir()
+	bare := filepath.Join(dir, "bare")
+	os.WriteFile(bare, []byte("abc"), 0o600)
+	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz"} {
+		t.Run(name, func(t *testing.T) {
+			pf := filepath.Join(dir, name)
+			os.WriteFile(pf, []byte(content), 0o600)
+			k := filepath.Join(dir, name+".ppk")
+			testtool.Run(t, nil, "puttygen", "-t", "ed25519", "-C", "x", "--new-passphrase", pf, "--ppk-param", "memory=256,passes=1", "-o", k, "-q")
+			for _, f := range []string{pf, bare} {
+				if _, e, code := runCLI(t, "", "convert", "--to", "pkcs8", "--passphrase-file", f, k); code != 0 {
+					t.Fatalf("decrypting with %s: exit %d: %s", filepath.Base(f), code, e)
+				}
+			}
+		})
+	}
+}

@@ -173,7 +173,9 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 }
 
 // readPassphrase returns the first line of path without its line ending,
-// as puttygen reads passphrase files. An empty path means no passphrase.
+// as puttygen reads passphrase files: everything before the first CR or LF
+// (so "pw\r\n", "pw\r" and "pw\rjunk" all mean "pw", as puttygen 0.78
+// reads them). An empty path means no passphrase.
 func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if path == "" {
 		return nil, nil
@@ -182,10 +184,10 @@ func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading passphrase file: %w", err)
 	}
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
 		data = data[:i]
 	}
-	return bytes.TrimSuffix(data, []byte("\r")), nil
+	return data, nil
 }
 
 // writePrivate writes data to path with mode 0600, also when the file
