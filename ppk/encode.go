@@ -17,7 +17,9 @@ import (
 // *ecdsa.PrivateKey on P-256/384/521) as a PPK file, byte for byte as
 // puttygen 0.78 would: LF line ends and a final "\n". With a passphrase the
 // file is encrypted with aes256-cbc; for version 3 its Argon2 parameters
-// come from opts (see EncodeOptions for the defaults).
+// come from opts (see EncodeOptions for the defaults) and must pass PuTTY's
+// rules and the default DecodeOptions ceilings, so that every file Encode
+// writes can be read back with default options.
 func Encode(key crypto.Signer, opts *EncodeOptions) ([]byte, error) {
 	var o EncodeOptions
 	if opts != nil {
@@ -125,6 +127,11 @@ func encodeParams(o *EncodeOptions) (*argon2Params, error) {
 	if err := p.checkPuTTY(); err != nil {
 		return nil, err
 	}
+	// Write nothing Decode's default ceilings would refuse (this also keeps
+	// absurd caller values from allocating terabytes).
+	if err := p.checkCeilings(nil); err != nil {
+		return nil, err
+	}
 	if calibrate {
 		p.passes = choosePasses(p, o.Passphrase, DefaultPassesMillis*time.Millisecond)
 	}
@@ -142,7 +149,7 @@ func choosePasses(p *argon2Params, pass []byte, d time.Duration) uint32 {
 		if _, err := deriveKeys(3, true, pass, &q); err != nil {
 			return b
 		}
-		if time.Since(start) >= d || b >= 1<<30 {
+		if time.Since(start) >= d || uint64(p.memory)*uint64(a+b) > DefaultMaxWork || a+b > DefaultMaxPasses {
 			return b
 		}
 		a, b = b, a+b

@@ -53,6 +53,7 @@ func (c *cell) pass() []byte {
 type matrix struct {
 	cells           []*cell
 	passFile, empty string
+	dir             string // where the base key files are
 	err             error
 }
 
@@ -78,6 +79,7 @@ func buildMatrix(t *testing.T) *matrix {
 	m.passFile = tmpFile(t, "pass", []byte(matrixPass+"\n"))
 	m.empty = tmpFile(t, "empty", nil)
 	dir := filepath.Dir(m.passFile)
+	m.dir = dir
 	types := []struct{ name, t, bits string }{
 		{"rsa-2048", "rsa", "2048"}, {"ed25519", "ed25519", ""},
 		{"ecdsa-p256", "ecdsa", "256"}, {"ecdsa-p384", "ecdsa", "384"}, {"ecdsa-p521", "ecdsa", "521"},
@@ -296,6 +298,42 @@ func TestMatrixPuttygenReadsOurs(t *testing.T) {
 			back, err := Decode(data, c.pass(), nil)
 			if err != nil || !back.PrivateKey.(interface{ Equal(crypto.PrivateKey) bool }).Equal(k.PrivateKey) {
 				t.Errorf("round trip: %v", err)
+			}
+		})
+	}
+}
+
+// TestArgon2RandomParams: puttygen encrypts one key with random Argon2
+// parameters for each variant (memory not a multiple of 4 × parallelism,
+// parallelism up to 5, several passes); keyforge decrypts each file and
+// reproduces it byte for byte. This checks ppk/internal/argon2 against
+// PuTTY's Argon2, Argon2d included.
+func TestArgon2RandomParams(t *testing.T) {
+	m := getMatrix(t)
+	base := filepath.Join(m.dir, "ed25519.ppk")
+	r := rand.New(rand.NewPCG(7, 9))
+	for i := 0; i < 12; i++ {
+		kdf := []string{Argon2id, Argon2i, Argon2d}[i%3]
+		par := uint32(1 + r.IntN(5))
+		mem := 8*par + uint32(r.IntN(200))
+		passes := uint32(1 + r.IntN(4))
+		t.Run(fmt.Sprintf("%s-m%d-t%d-p%d", kdf, mem, passes, par), func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(filepath.Dir(m.empty), fmt.Sprintf("random-%d.ppk", i))
+			testtool.Run(t, nil, "puttygen", base, "--old-passphrase", m.empty, "-P", "--new-passphrase", m.passFile,
+				"--ppk-param", fmt.Sprintf("kdf=%s,memory=%d,passes=%d,parallelism=%d", strings.ToLower(kdf), mem, passes, par), "-o", out)
+			data := readFile(t, out)
+			k, err := Decode(data, []byte(matrixPass), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k.KDF != kdf || k.Memory != mem || k.Passes != passes || k.Parallelism != par {
+				t.Fatalf("parameters %s %d %d %d", k.KDF, k.Memory, k.Passes, k.Parallelism)
+			}
+			again, err := Encode(k.PrivateKey, &EncodeOptions{Comment: k.Comment, Passphrase: []byte(matrixPass),
+				KDF: kdf, Memory: mem, Passes: passes, Parallelism: par, Salt: k.Salt})
+			if err != nil || !bytes.Equal(again, data) {
+				t.Errorf("re-encoding differs (%v)", err)
 			}
 		})
 	}
