@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
@@ -59,7 +60,9 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return exitOK
 	}
 	comment := res.Comment
-	if comment == "" {
+	// ssh-keygen says "no comment" for formats without one, but prints the
+	// (empty) comment an unencrypted OpenSSH private key carries.
+	if comment == "" && (k.Private == nil || !bytes.Contains(data, []byte("-----BEGIN OPENSSH PRIVATE KEY-----"))) {
 		comment = "no comment"
 	}
 	fmt.Fprintf(stdout, "%d %s %s (%s)\n", res.Bits, res.SHA256, comment, res.Type)

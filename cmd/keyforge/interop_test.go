@@ -484,3 +484,28 @@ func TestPassphraseFileLikePuttygen(t *testing.T) {
 		})
 	}
 }
+
+// TestFingerprintPlainLikeSSHKeygen: the plain output equals ssh-keygen -l's
+// byte for byte, including its comment rules.
+func TestFingerprintPlainLikeSSHKeygen(t *testing.T) {
+	testtool.Require(t, "ssh-keygen")
+	testtool.Require(t, "openssl")
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	testtool.Run(t, nil, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", p("empty-comment"))
+	testtool.Run(t, nil, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-C", "two words", "-f", p("ecdsa"))
+	testtool.Run(t, nil, "ssh-keygen", "-q", "-t", "ed25519", "-N", "pw", "-C", "hidden", "-f", p("encrypted"))
+	testtool.Run(t, nil, "openssl", "genrsa", "-traditional", "-out", p("pkcs1"), "1024")
+	os.Chmod(p("pkcs1"), 0o600)
+	line := testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p("pkcs1"))
+	os.WriteFile(p("nocomment.pub"), []byte(strings.Join(fields(line)[:2], " ")+"\n"), 0o644)
+	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1"} {
+		os.Remove(p(f) + ".pub") // make ssh-keygen read the private file
+	}
+	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub"} {
+		want := string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p(f)))
+		if got := mustRun(t, "fingerprint", p(f)); got != want {
+			t.Errorf("%s: keyforge %q, ssh-keygen %q", f, got, want)
+		}
+	}
+}
