@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"encoding/base64"
+	"errors"
 	"strings"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
@@ -24,9 +25,10 @@ func EncodeAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 	return []byte(line + "\n"), nil
 }
 
-// ParseAuthorizedKey reads one authorized_keys line "<alg> <base64> [comment]"
-// (surrounding whitespace and a final newline allowed; no options prefix)
-// and returns the key and the comment.
+// ParseAuthorizedKey reads one authorized_keys line "[options] <alg>
+// <base64> [comment]" (surrounding whitespace and a final newline allowed)
+// and returns the key and the comment. Options are skipped, as sshd does
+// when a line does not start with a key.
 func ParseAuthorizedKey(line []byte) (crypto.PublicKey, string, error) {
 	if len(line) > maxArmoredInput {
 		return nil, "", malformed("line too long")
@@ -35,12 +37,37 @@ func ParseAuthorizedKey(line []byte) (crypto.PublicKey, string, error) {
 	if strings.ContainsAny(s, "\n") {
 		return nil, "", malformed("more than one line")
 	}
-	alg, rest, _ := strings.Cut(s, " ")
-	rest = strings.TrimLeft(rest, " \t")
-	b64, comment, _ := strings.Cut(rest, " ")
-	if i := strings.IndexByte(b64, '\t'); i >= 0 {
-		b64, comment = b64[:i], b64[i+1:]
+	pub, comment, err := parseKeyFields(s)
+	if errors.Is(err, ErrMalformed) {
+		if rest, ok := skipOptions(s); ok {
+			if p, c, err2 := parseKeyFields(rest); err2 == nil || errors.Is(err2, ErrUnsupportedKeyType) {
+				return p, c, err2
+			}
+		}
 	}
+	return pub, comment, err
+}
+
+// skipOptions drops an authorized_keys options field: everything up to the
+// first blank outside double quotes (a backslash escapes a quote).
+func skipOptions(s string) (string, bool) {
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && quoted && i+1 < len(s):
+			i++
+		case c == '"':
+			quoted = !quoted
+		case (c == ' ' || c == '\t') && !quoted:
+			return strings.TrimLeft(s[i:], " \t"), true
+		}
+	}
+	return "", false
+}
+
+func parseKeyFields(s string) (crypto.PublicKey, string, error) {
+	alg, rest := cutBlank(s)
+	b64, comment := cutBlank(rest)
 	if alg == "" || b64 == "" {
 		return nil, "", malformed("authorized_keys line needs an algorithm and a key")
 	}
@@ -64,4 +91,13 @@ func ParseAuthorizedKey(line []byte) (crypto.PublicKey, string, error) {
 		return nil, "", wrapWire(err)
 	}
 	return pub, strings.TrimSpace(comment), nil
+}
+
+// cutBlank splits s at its first space or tab, trimming blanks after it.
+func cutBlank(s string) (string, string) {
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeft(s[i:], " \t")
 }

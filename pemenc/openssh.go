@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
@@ -38,7 +39,22 @@ type OpenSSHOptions struct {
 	// bcrypt KDF, as ssh-keygen does.
 	Passphrase []byte
 	// Rounds is the bcrypt KDF round count; 0 means 24 (OpenSSH ≥ 9.4).
+	// Readers refuse more than their ceiling (DefaultMaxBcryptRounds).
 	Rounds int
+	// Cipher names the cipher used with Passphrase; "" means aes256-ctr
+	// (ssh-keygen's default). Any cipher of OpenSSHCiphers is accepted.
+	Cipher string
+}
+
+// OpenSSHCiphers lists the ciphers this package reads and writes: every
+// `ssh-keygen -Z` cipher of OpenSSH 9.2.
+func OpenSSHCiphers() []string {
+	names := make([]string, 0, len(sshCiphers))
+	for n := range sshCiphers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // EncodeOpenSSHPrivateKey returns key (an *rsa.PrivateKey, ed25519.PrivateKey
@@ -53,6 +69,19 @@ func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, e
 	rnd := opts.Rand
 	if rnd == nil {
 		rnd = rand.Reader
+	}
+	if k, ok := key.(ed25519.PrivateKey); ok && len(k) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("pemenc: ed25519 private key of %d bytes", len(k))
+	}
+	var c *sshCipher
+	if len(opts.Passphrase) > 0 {
+		name := opts.Cipher
+		if name == "" {
+			name = "aes256-ctr"
+		}
+		if c = sshCiphers[name]; c == nil {
+			return nil, fmt.Errorf("%w: cipher %q", ErrUnsupportedKeyType, name)
+		}
 	}
 	pubBlob, err := sshwire.MarshalPublicKey(key.Public())
 	if err != nil {
@@ -73,9 +102,8 @@ func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, e
 
 	cipherName, kdfName, kdfOpts := "none", "none", []byte(nil)
 	blockSize := noneBlockSize
-	var c *sshCipher
 	var kdfKey []byte
-	if len(opts.Passphrase) > 0 {
+	if c != nil {
 		rounds := opts.Rounds
 		if rounds == 0 {
 			rounds = defaultRounds
@@ -87,7 +115,6 @@ func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, e
 		if _, err := io.ReadFull(rnd, salt); err != nil {
 			return nil, fmt.Errorf("pemenc: reading salt: %w", err)
 		}
-		c = sshCiphers["aes256-ctr"]
 		cipherName, kdfName = c.name, "bcrypt"
 		var ko sshwire.Builder
 		ko.String(salt)

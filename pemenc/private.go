@@ -25,7 +25,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 		return nil, "", malformed("a PuTTY .ppk file (read it with package ppk)")
 	}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
-		if len(trimmed) > 0 && trimmed[0] == 0x30 {
+		if len(data) > 0 && data[0] == 0x30 {
 			k, err := parsePrivateDER(data)
 			return k, "", err
 		}

@@ -189,8 +189,9 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 		return ParseRFC4716PublicKey(data)
 	case bytes.Contains(data, []byte("-----BEGIN ")):
 		return parsePublicPEM(data)
-	case trimmed[0] == 0x30:
-		pub, err := parsePKIXDER(trimmed)
+	case data[0] == 0x30:
+		// Bare DER, which must not be trimmed: its last byte may be a blank.
+		pub, err := parsePKIXDER(data)
 		return pub, "", err
 	}
 	// authorized_keys: the one key line among blank and # lines.

@@ -19,6 +19,10 @@ func newRSAKey(n, e, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, wrapWire(err)
 	}
+	// Bound p and q before multiplying: hostile files may carry huge ones.
+	if p.BitLen() > n.BitLen() || q.BitLen() > n.BitLen() {
+		return nil, malformed("RSA prime larger than the modulus")
+	}
 	if p.Cmp(bigOne) <= 0 || q.Cmp(bigOne) <= 0 || d.Sign() <= 0 || d.Cmp(n) >= 0 {
 		return nil, malformed("RSA private values out of range")
 	}

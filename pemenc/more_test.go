@@ -1,0 +1,156 @@
+package pemenc
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyforge/keyforge/internal/testtool"
+)
+
+// Every cipher we write is read by ssh-keygen (our seal against OpenSSH's open).
+func TestOpenSSHEveryCipherWriteInterop(t *testing.T) {
+	testtool.Require(t, "ssh-keygen")
+	keys := testKeys(t)
+	ciphers := OpenSSHCiphers()
+	if len(ciphers) != 10 {
+		t.Fatalf("%d ciphers: %v", len(ciphers), ciphers)
+	}
+	for i, c := range ciphers {
+		k := keys[i%len(keys)]
+		data, err := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Passphrase: []byte("pw"), Rounds: 1, Cipher: c, Comment: c})
+		if err != nil {
+			t.Fatal(c, err)
+		}
+		if got, _, _, _ := opensshHeader(t, data); got != c {
+			t.Fatalf("cipher %q written as %q", c, got)
+		}
+		if got := fields([]byte(sshKeygenY(t, data, "pw"))); got != authLine(t, k.key.Public()) {
+			t.Errorf("%s: ssh-keygen -y = %q", c, got)
+		}
+		back, comment, err := ParseOpenSSHPrivateKey(data, []byte("pw"))
+		if err != nil || comment != c || !eqPriv(back, k.key) {
+			t.Errorf("%s: round trip: %v", c, err)
+		}
+	}
+	if _, err := EncodeOpenSSHPrivateKey(keys[2].key, &OpenSSHOptions{Passphrase: []byte("pw"), Cipher: "rc4"}); !errors.Is(err, ErrUnsupportedKeyType) {
+		t.Errorf("unknown cipher: %v", err)
+	}
+}
+
+// A ceiling set by the caller is honoured for both KDFs.
+func TestKDFCeilings(t *testing.T) {
+	ed := testKeys(t)[2].key
+	data, _ := EncodeOpenSSHPrivateKey(ed, &OpenSSHOptions{Passphrase: []byte("pw"), Rounds: 5})
+	if _, _, err := ParsePrivateKeyWithOptions(data, []byte("pw"), &ParseOptions{MaxBcryptRounds: 4}); !errors.Is(err, ErrUnsafeKDF) {
+		t.Errorf("rounds 5 > 4: %v", err)
+	}
+	if _, _, err := ParsePrivateKeyWithOptions(data, []byte("pw"), &ParseOptions{MaxBcryptRounds: 5}); err != nil {
+		t.Errorf("rounds 5 <= 5: %v", err)
+	}
+	// The ceiling is checked before the passphrase: no work for hostile files.
+	if _, _, err := ParsePrivateKeyWithOptions(data, nil, &ParseOptions{MaxBcryptRounds: 4}); !errors.Is(err, ErrUnsafeKDF) {
+		t.Errorf("no passphrase: %v", err)
+	}
+	for _, s := range pemSeeds[:2] { // PBKDF2 with 1000 iterations
+		if _, _, err := ParsePrivateKeyWithOptions([]byte(s), []byte(fixturePass), &ParseOptions{MaxPBKDF2Iterations: 999}); !errors.Is(err, ErrUnsafeKDF) {
+			t.Errorf("PBKDF2 1000 > 999: %v", err)
+		}
+		if _, _, err := ParsePrivateKeyWithOptions([]byte(s), []byte(fixturePass), nil); err != nil {
+			t.Errorf("PBKDF2 seed: %v", err)
+		}
+	}
+}
+
+func TestAuthorizedKeyOptionsAndRefusals(t *testing.T) {
+	ed := testKeys(t)[2].key
+	line, _ := EncodeAuthorizedKey(ed.Public(), "c")
+	for _, in := range []string{
+		string(line),
+		"no-pty,command=\"echo a b \\\"q\\\"\" " + string(line),
+		"  " + strings.Replace(string(line), " ", "\t", 2) + "\r\n",
+	} {
+		pub, c, err := ParseAuthorizedKey([]byte(in))
+		if err != nil || c != "c" || !publicEqual(pub, ed.Public()) {
+			t.Errorf("%q: %v %q", in, err, c)
+		}
+	}
+	for _, r := range []struct{ line, name string }{
+		{"ssh-dss AAAAB3NzaC1kc3MAAAABAQ== c", "ssh-dss"},
+		{"no-pty sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t", "sk-ssh-ed25519@openssh.com"},
+	} {
+		_, _, err := ParseAuthorizedKey([]byte(r.line))
+		if !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), r.name) {
+			t.Errorf("%q: %v", r.line, err)
+		}
+		if _, _, err := ParsePublicKey([]byte(r.line)); !errors.Is(err, ErrUnsupportedKeyType) {
+			t.Errorf("ParsePublicKey %q: %v", r.line, err)
+		}
+	}
+	for _, bad := range []string{"", "ssh-ed25519", "ssh-ed25519 !!!", "ssh-rsa " + strings.Fields(string(line))[1]} {
+		if _, _, err := ParseAuthorizedKey([]byte(bad)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	two := append(append([]byte(nil), line...), line...)
+	if _, _, err := ParsePublicKey(two); !errors.Is(err, ErrMalformed) {
+		t.Errorf("two keys: %v", err)
+	}
+}
+
+// DSA made by ssh-keygen is refused by name in every form.
+func TestDSARefusedByName(t *testing.T) {
+	testtool.Require(t, "ssh-keygen")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "dsa")
+	if _, errOut, err := testtool.RunErr(t, nil, "ssh-keygen", "-q", "-t", "dsa", "-N", "", "-f", p); err != nil {
+		t.Skipf("this ssh-keygen makes no DSA keys: %s", errOut)
+	}
+	priv, _ := os.ReadFile(p)
+	pub, _ := os.ReadFile(p + ".pub")
+	rfc := testtool.Run(t, nil, "ssh-keygen", "-e", "-f", p+".pub")
+	for name, err := range map[string]error{
+		"private":  second(ParsePrivateKey(priv, nil)),
+		"pub line": second(ParsePublicKey(pub)),
+		"rfc4716":  second(ParsePublicKey(rfc)),
+		"envelope": second(ParsePublicKey(priv)),
+	} {
+		if !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), "ssh-dss") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func second[A, B any](_ A, _ B, err error) error { return err }
+
+// Bare DER is never whitespace-trimmed, even when its last byte is a blank.
+func TestDEREndingInBlank(t *testing.T) {
+	var gotPub, gotPriv bool
+	for i := 0; i < 20000 && !(gotPub && gotPriv); i++ {
+		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		spki, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+		if !gotPub && len(bytes.TrimSpace(spki)) != len(spki) {
+			gotPub = true
+			if p, _, err := ParsePublicKey(spki); err != nil || !publicEqual(p, &k.PublicKey) {
+				t.Errorf("SPKI DER ending in %#x: %v", spki[len(spki)-1], err)
+			}
+		}
+		p8, _ := x509.MarshalPKCS8PrivateKey(k)
+		if !gotPriv && len(bytes.TrimSpace(p8)) != len(p8) {
+			gotPriv = true
+			if p, _, err := ParsePrivateKey(p8, nil); err != nil || !eqPriv(p, k) {
+				t.Errorf("PKCS#8 DER ending in %#x: %v", p8[len(p8)-1], err)
+			}
+		}
+	}
+	if !gotPub || !gotPriv {
+		t.Fatal("no DER ending in a blank found")
+	}
+}
