@@ -219,15 +219,18 @@ func g(dst, x, y *block, xor bool) {
 	}
 	z = r
 	// P on each row of eight 16-byte registers, then on each column.
-	for row := 0; row < 8; row++ {
-		o := row * 16
-		p(&z[o], &z[o+1], &z[o+2], &z[o+3], &z[o+4], &z[o+5], &z[o+6], &z[o+7],
-			&z[o+8], &z[o+9], &z[o+10], &z[o+11], &z[o+12], &z[o+13], &z[o+14], &z[o+15])
+	for o := 0; o < qwords; o += 16 {
+		permute((*[16]uint64)(z[o : o+16]))
 	}
-	for col := 0; col < 8; col++ {
-		o := col * 2
-		p(&z[o], &z[o+1], &z[o+16], &z[o+17], &z[o+32], &z[o+33], &z[o+48], &z[o+49],
-			&z[o+64], &z[o+65], &z[o+80], &z[o+81], &z[o+96], &z[o+97], &z[o+112], &z[o+113])
+	var v [16]uint64
+	for o := 0; o < 16; o += 2 {
+		for j := 0; j < 8; j++ {
+			v[2*j], v[2*j+1] = z[o+16*j], z[o+16*j+1]
+		}
+		permute(&v)
+		for j := 0; j < 8; j++ {
+			z[o+16*j], z[o+16*j+1] = v[2*j], v[2*j+1]
+		}
 	}
 	if xor {
 		for i := range dst {
@@ -240,28 +243,39 @@ func g(dst, x, y *block, xor bool) {
 	}
 }
 
-// p is the BLAKE2b round with BlaMka's multiplication (section 3.6).
-func p(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 *uint64) {
-	gb(v0, v4, v8, v12)
-	gb(v1, v5, v9, v13)
-	gb(v2, v6, v10, v14)
-	gb(v3, v7, v11, v15)
-	gb(v0, v5, v10, v15)
-	gb(v1, v6, v11, v12)
-	gb(v2, v7, v8, v13)
-	gb(v3, v4, v9, v14)
+// permute is P: the BLAKE2b round with BlaMka's multiplication
+// (section 3.6), on sixteen 64-bit words.
+func permute(v *[16]uint64) {
+	v0, v1, v2, v3, v4, v5, v6, v7 := v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]
+	v8, v9, v10, v11, v12, v13, v14, v15 := v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]
+	v0, v4, v8, v12 = gbHalf(v0, v4, v8, v12, 32, 24)
+	v0, v4, v8, v12 = gbHalf(v0, v4, v8, v12, 16, 63)
+	v1, v5, v9, v13 = gbHalf(v1, v5, v9, v13, 32, 24)
+	v1, v5, v9, v13 = gbHalf(v1, v5, v9, v13, 16, 63)
+	v2, v6, v10, v14 = gbHalf(v2, v6, v10, v14, 32, 24)
+	v2, v6, v10, v14 = gbHalf(v2, v6, v10, v14, 16, 63)
+	v3, v7, v11, v15 = gbHalf(v3, v7, v11, v15, 32, 24)
+	v3, v7, v11, v15 = gbHalf(v3, v7, v11, v15, 16, 63)
+	v0, v5, v10, v15 = gbHalf(v0, v5, v10, v15, 32, 24)
+	v0, v5, v10, v15 = gbHalf(v0, v5, v10, v15, 16, 63)
+	v1, v6, v11, v12 = gbHalf(v1, v6, v11, v12, 32, 24)
+	v1, v6, v11, v12 = gbHalf(v1, v6, v11, v12, 16, 63)
+	v2, v7, v8, v13 = gbHalf(v2, v7, v8, v13, 32, 24)
+	v2, v7, v8, v13 = gbHalf(v2, v7, v8, v13, 16, 63)
+	v3, v4, v9, v14 = gbHalf(v3, v4, v9, v14, 32, 24)
+	v3, v4, v9, v14 = gbHalf(v3, v4, v9, v14, 16, 63)
+	v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] = v0, v1, v2, v3, v4, v5, v6, v7
+	v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] = v8, v9, v10, v11, v12, v13, v14, v15
 }
 
-func gb(a, b, c, d *uint64) {
-	const lo = 0xffffffff
-	*a += *b + 2*(*a&lo)*(*b&lo)
-	*d = bits.RotateLeft64(*d^*a, -32)
-	*c += *d + 2*(*c&lo)*(*d&lo)
-	*b = bits.RotateLeft64(*b^*c, -24)
-	*a += *b + 2*(*a&lo)*(*b&lo)
-	*d = bits.RotateLeft64(*d^*a, -16)
-	*c += *d + 2*(*c&lo)*(*d&lo)
-	*b = bits.RotateLeft64(*b^*c, -63)
+// gbHalf is half of BlaMka's G function; permute calls it twice per G
+// (rotations 32, 24 then 16, 63) so that the compiler inlines it.
+func gbHalf(a, b, c, d uint64, r1, r2 int) (uint64, uint64, uint64, uint64) {
+	a += b + 2*uint64(uint32(a))*uint64(uint32(b))
+	d = bits.RotateLeft64(d^a, -r1)
+	c += d + 2*uint64(uint32(c))*uint64(uint32(d))
+	b = bits.RotateLeft64(b^c, -r2)
+	return a, b, c, d
 }
 
 // hPrime is the variable-length hash H' of section 3.3.
