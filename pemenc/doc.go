@@ -1,22 +1,52 @@
 // Package pemenc reads and writes SSH key pairs in the text formats that
-// ssh-keygen 9.2, openssl 3.0 and AWS EC2 use: OpenSSH "openssh-key-v1"
-// private keys (unencrypted and bcrypt-encrypted), PKCS#1, SEC1, PKCS#8
-// (plain and PBES2-encrypted), legacy Proc-Type/DEK-Info PEM, and the public
-// forms authorized_keys, RFC 4716 and PKIX.
+// ssh-keygen 9.2, openssl 3.0 and AWS EC2 use.
 //
-// Keys travel as standard-library types: *rsa.PrivateKey, ed25519.PrivateKey
-// and *ecdsa.PrivateKey (P-256, P-384, P-521) and their public halves. Every
-// RSA key this package returns is normalised (Primes[0] > Primes[1],
-// Precompute done), so every encoding of it carries the same numbers.
+// Private keys (crypto.Signer: *rsa.PrivateKey, ed25519.PrivateKey,
+// *ecdsa.PrivateKey on P-256/384/521):
+//
+//   - OpenSSH openssh-key-v1: EncodeOpenSSHPrivateKey writes it as ssh-keygen
+//     does (70 columns, padding 1,2,3…, checkints from OpenSSHOptions.Rand,
+//     optionally encrypted with bcrypt_pbkdf and aes256-ctr or any other
+//     cipher of OpenSSHCiphers); ParseOpenSSHPrivateKey reads every cipher
+//     `ssh-keygen -Z` offers in OpenSSH 9.2.
+//   - PKCS#1 (EncodePKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
+//     (EncodeSEC1PrivateKey), PKCS#8 (EncodePKCS8PrivateKey).
+//   - ParsePrivateKey detects the format: all of the above plus encrypted
+//     PKCS#8 (PBES2, PBKDF2-HMAC-SHA1/SHA2, AES-CBC, DES-EDE3-CBC), legacy
+//     Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC, DES-CBC) and bare DER.
+//
+// Public keys: EncodeAuthorizedKey/ParseAuthorizedKey (options prefix
+// skipped), EncodeRFC4716PublicKey/ParseRFC4716PublicKey, EncodePKIXPublicKey,
+// and ParsePublicKey, which also reads PKCS#1 "RSA PUBLIC KEY", base64 or bare
+// SubjectPublicKeyInfo DER (EC2 ImportKeyPair's third form) and the public
+// key in an OpenSSH private key's envelope (no passphrase needed).
+//
+// Every RSA key returned is normalised (Primes[0] > Primes[1], Precompute
+// done), so every encoding of it carries the same numbers.
 //
 // Readers follow ../shared/SPEC.md section 4: they refuse what ssh-keygen
 // refuses for structural reasons (checkint mismatch, zero padding, unaligned
 // private section, envelope key differing from the private key, several
-// keys, short ed25519 sk, negative mpints, n ≠ p·q) and also an ed25519 sk
-// whose second half is not the public key; they accept any line width, any
-// 1,2,3… padding, text after END, CRLF, a missing final newline, and RSA keys
-// with p and q swapped or a wrong iqmp (repaired). Errors wrap the exported
-// sentinels below and never contain passphrases or key bytes.
+// keys, short ed25519 sk, negative mpints, trailing bytes) and also n ≠ p·q
+// and an ed25519 sk whose second half is not the public key; they accept any
+// line width, any 1,2,3… padding, text before BEGIN and after END, CRLF, a
+// missing final newline, and RSA keys with p and q swapped or wrong CRT
+// values (repaired: crypto/x509 refuses those since Go 1.24, so PKCS#1 and
+// the RSA part of PKCS#8 are parsed here). Other key types (DSA, Ed448,
+// X25519, P-224, secp256k1, sk-*) are refused with ErrUnsupportedKeyType
+// and their name.
+//
+// KDF work is bounded before it starts: ParseOptions (used by the
+// …WithOptions variants) sets ceilings on bcrypt rounds and PBKDF2
+// iterations, DefaultMaxBcryptRounds and DefaultMaxPBKDF2Iterations
+// otherwise; above them the error is ErrUnsafeKDF. Errors wrap the
+// exported sentinels and never contain passphrases or key bytes. Inputs
+// larger than 1 MiB are refused.
+//
+// Beyond the DEVELOPERS.md contract this package adds: OpenSSHOptions.Cipher,
+// OpenSSHCiphers, ParseOptions with ParseOpenSSHPrivateKeyWithOptions and
+// ParsePrivateKeyWithOptions, EncodeSEC1PrivateKey, EncodePKCS8PrivateKey,
+// EncodeRFC4716PublicKey, ParseRFC4716PublicKey and EncodePKIXPublicKey.
 package pemenc
 
 import (

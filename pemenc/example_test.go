@@ -2,6 +2,7 @@ package pemenc_test
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -29,4 +30,46 @@ func Example() {
 	// Output:
 	// -----BEGIN OPENSSH PRIVATE KEY-----
 	// ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop demo
+}
+
+// An encrypted OpenSSH key read back by the format-detecting reader.
+func ExampleParsePrivateKey() {
+	key := ed25519.NewKeyFromSeed(make([]byte, 32))
+	enc, _ := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{
+		Comment: "laptop", Passphrase: []byte("hunter2"), Rounds: 1, Rand: zeros{},
+	})
+	if _, _, err := pemenc.ParsePrivateKey(enc, nil); errors.Is(err, pemenc.ErrPassphraseRequired) {
+		fmt.Println("needs a passphrase")
+	}
+	if _, _, err := pemenc.ParsePrivateKey(enc, []byte("wrong")); errors.Is(err, pemenc.ErrIncorrectPassphrase) {
+		fmt.Println("wrong passphrase")
+	}
+	k, comment, err := pemenc.ParsePrivateKey(enc, []byte("hunter2"))
+	fmt.Printf("%T %q %v\n", k, comment, err)
+	// Output:
+	// needs a passphrase
+	// wrong passphrase
+	// ed25519.PrivateKey "laptop" <nil>
+}
+
+func ExampleEncodeRFC4716PublicKey() {
+	pub, _, _ := pemenc.ParsePublicKey([]byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2 spec"))
+	out, _ := pemenc.EncodeRFC4716PublicKey(pub, "spec vector")
+	fmt.Print(string(out))
+	// Output:
+	// ---- BEGIN SSH2 PUBLIC KEY ----
+	// Comment: "spec vector"
+	// AAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2
+	// ---- END SSH2 PUBLIC KEY ----
+}
+
+func ExampleParsePublicKey() {
+	_, _, err := pemenc.ParsePublicKey([]byte("ssh-dss AAAAB3NzaC1kc3MAAAABAQ== old"))
+	fmt.Println(errors.Is(err, pemenc.ErrUnsupportedKeyType), err)
+	pub, comment, _ := pemenc.ParsePublicKey([]byte("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"spec vector\"\nAAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2\n---- END SSH2 PUBLIC KEY ----\n"))
+	line, _ := pemenc.EncodeAuthorizedKey(pub, comment)
+	fmt.Print(string(line))
+	// Output:
+	// true pemenc: unsupported key type "ssh-dss"
+	// ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2 spec vector
 }

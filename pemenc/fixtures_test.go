@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -64,6 +65,7 @@ func makeFixtures(t *testing.T) []*fixture {
 		t.Fatal(err)
 	}
 	fixturesDir = dir
+	start := time.Now()
 	path := func(n string) string { return filepath.Join(dir, n) }
 	var out []*fixture
 	var mu sync.Mutex
@@ -78,8 +80,15 @@ func makeFixtures(t *testing.T) []*fixture {
 		out = append(out, f)
 		mu.Unlock()
 	}
-	run := func(tool string, args ...string) { testtool.Run(t, nil, tool, args...) }
-	sh := func(script string) { testtool.Run(t, nil, "sh", "-c", "cd "+dir+" && "+script) }
+	// Tools run on several goroutines, so failures use Errorf, not Fatal.
+	run := func(tool string, args ...string) []byte {
+		out, errOut, err := testtool.RunErr(t, nil, tool, args...)
+		if err != nil {
+			t.Errorf("%s %s: %v: %s", tool, strings.Join(args, " "), err, errOut)
+		}
+		return out
+	}
+	sh := func(script string) { run("sh", "-c", "cd "+dir+" && "+script) }
 	os.WriteFile(path("empty"), nil, 0o600)
 	os.WriteFile(path("pass"), []byte(fixturePass), 0o600)
 
@@ -199,18 +208,28 @@ func makeFixtures(t *testing.T) []*fixture {
 		}
 	})
 	wg.Wait()
+	t.Logf("fixtures made in %v", time.Since(start))
 	if t.Failed() {
 		return nil
 	}
-	// The oracles' answers.
+	// The oracles' answers, four tools at a time.
+	sem := make(chan struct{}, 4)
 	for _, f := range out {
 		p := path(f.name)
-		switch f.oracle {
-		case "ssh-keygen":
-			f.want = fields(testtool.Run(t, nil, "ssh-keygen", "-y", "-P", f.pass, "-f", p))
-		case "openssl":
-			f.want = string(testtool.Run(t, nil, "openssl", "pkey", "-in", p, "-passin", "pass:"+f.pass, "-pubout"))
-		}
+		sem <- struct{}{}
+		group(func() {
+			defer func() { <-sem }()
+			switch f.oracle {
+			case "ssh-keygen":
+				f.want = fields(run("ssh-keygen", "-y", "-P", f.pass, "-f", p))
+			case "openssl":
+				f.want = string(run("openssl", "pkey", "-in", p, "-passin", "pass:"+f.pass, "-pubout"))
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return nil
 	}
 	return out
 }
