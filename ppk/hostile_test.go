@@ -309,6 +309,32 @@ func TestRSARepair(t *testing.T) {
 	}
 }
 
+// TestRSALargeD: a d above n that PuTTY accepts (d + k·λ) reads as a
+// usable key whose exponent is equivalent.
+func TestRSALargeD(t *testing.T) {
+	k, err := Decode(readFile(t, "testdata/rsa-v3-none.ppk"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rk := k.PrivateKey.(*rsa.PrivateKey)
+	one := big.NewInt(1)
+	phi := new(big.Int).Mul(new(big.Int).Sub(rk.Primes[0], one), new(big.Int).Sub(rk.Primes[1], one))
+	pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+	var b sshwire.Builder
+	b.MPInt(new(big.Int).Add(rk.D, new(big.Int).Lsh(phi, 3)))
+	b.MPInt(rk.Primes[0])
+	b.MPInt(rk.Primes[1])
+	b.MPInt(rk.Precomputed.Qinv)
+	got, err := Decode(buildPlain(3, "ssh-rsa", "big d", pub, b.B), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := got.PrivateKey.(*rsa.PrivateKey)
+	if g.Validate() != nil || g.D.Cmp(g.N) >= 0 {
+		t.Errorf("large d not made usable")
+	}
+}
+
 // TestInconsistent: a private half that is not the public key's is refused
 // although the MAC is right.
 func TestInconsistent(t *testing.T) {

@@ -167,7 +167,8 @@ func parsePrivate(pub crypto.PublicKey, blob []byte) (crypto.Signer, error) {
 
 // rsaKey checks d, p, q against pub the way PuTTY's rsa_verify does
 // (n = pq, ed ≡ 1 mod p-1 and mod q-1) and repairs the order (p > q) and the
-// CRT values instead of trusting the file's iqmp.
+// CRT values instead of trusting the file's iqmp. d is kept as written
+// (so re-encoding gives puttygen's bytes) unless crypto/rsa cannot use it.
 func rsaKey(pub *rsa.PublicKey, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 	one := big.NewInt(1)
 	if p.Cmp(one) <= 0 || q.Cmp(one) <= 0 || p.Cmp(q) == 0 || d.Sign() <= 0 {
@@ -193,6 +194,22 @@ func rsaKey(pub *rsa.PublicKey, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 		Primes:    []*big.Int{p, q},
 	}
 	k.Precompute()
+	if k.Validate() != nil {
+		// PuTTY accepts any d with ed ≡ 1 mod p-1 and q-1, even d ≥ n,
+		// which crypto/rsa cannot use: take the equivalent e⁻¹ mod λ(n).
+		pm1, qm1 := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
+		g := new(big.Int).GCD(nil, nil, pm1, qm1)
+		lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), g)
+		k.D = new(big.Int).ModInverse(e, lambda)
+		k.Precomputed = rsa.PrecomputedValues{}
+		if k.D == nil {
+			return nil, malformed("unusable RSA key")
+		}
+		k.Precompute()
+		if err := k.Validate(); err != nil {
+			return nil, malformed("unusable RSA key: %v", err)
+		}
+	}
 	return k, nil
 }
 
