@@ -18,7 +18,8 @@
 //
 // # Errors
 //
-// Every error wraps one of the sentinel errors below, usable with errors.Is.
+// Every error from Decode and DecodePublic wraps one of the sentinel errors
+// below, usable with errors.Is (Encode's own argument errors may not).
 // A MAC mismatch on an unencrypted file is ErrMAC. On an encrypted file
 // PuTTY reports any MAC mismatch as a wrong passphrase; this package first
 // decrypts anyway: when the private blob then decodes to the key whose public
@@ -42,8 +43,7 @@ import (
 	"io"
 )
 
-// Sentinel errors. Errors returned by this package wrap exactly the ones that
-// apply; messages never contain passphrases or key material.
+// Sentinel errors. Messages never contain passphrases or key material.
 var (
 	// ErrMalformed: the file is not a well-formed PPK file, or its key
 	// fields are inconsistent.
@@ -117,7 +117,7 @@ type DecodeOptions struct {
 
 // Default ceilings of DecodeOptions. Argon2's time is proportional to
 // memory × passes; DefaultMaxWork (1 GiB × 2 passes, or 8 MiB × 256 passes)
-// is about 2.5 s on a 2025 x86 core. puttygen's own choices (8 MiB, ~10-30
+// is about 2.5 s on the 2-core VM this package was measured on. puttygen's own choices (8 MiB, ~10-30
 // passes) are far below every ceiling.
 const (
 	DefaultMaxMemory      = 1 << 20 // KiB = 1 GiB
