@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
@@ -13,6 +14,9 @@ import (
 // EncodeAuthorizedKey returns pub as an authorized_keys line
 // "<alg> <base64 blob>[ <comment>]\n".
 func EncodeAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
+	if strings.ContainsAny(comment, "\r\n") {
+		return nil, fmt.Errorf("pemenc: authorized_keys comment contains a line break")
+	}
 	blob, err := sshwire.MarshalPublicKey(pub)
 	if err != nil {
 		return nil, unsupportedGo(pub)

@@ -99,6 +99,9 @@ func TestAuthorizedKeyOptionsAndRefusals(t *testing.T) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
+	if _, err := EncodeAuthorizedKey(ed.Public(), "a\nb"); err == nil {
+		t.Error("comment with a newline accepted")
+	}
 	two := append(append([]byte(nil), line...), line...)
 	if _, _, err := ParsePublicKey(two); !errors.Is(err, ErrMalformed) {
 		t.Errorf("two keys: %v", err)
