@@ -152,15 +152,25 @@ func appendAtom(out []byte, atom string) ([]byte, bool) {
 	return out, true
 }
 
-// parseUint parses a non-empty decimal number no greater than max. (PuTTY
-// uses strtoul, which also skips leading spaces and takes a sign; those are
-// refused here.)
+// parseUint parses a number as PuTTY does with strtoul(s, &end, 10) and
+// then requires *s && !*end: leading white space and a sign are allowed,
+// trailing characters are not; the value must not exceed max (a '-' wraps
+// to a huge unsigned value, so only "-0" survives).
 func parseUint(s string, max uint64) (uint64, bool) {
-	if s == "" || len(s) > 20 {
-		return 0, false
+	i := 0
+	for i < len(s) && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	if i == len(s) {
+		return 0, false // no digits
 	}
 	var n uint64
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
 			return 0, false
@@ -169,6 +179,9 @@ func parseUint(s string, max uint64) (uint64, bool) {
 		if n > max {
 			return 0, false
 		}
+	}
+	if neg && n != 0 {
+		return 0, false
 	}
 	return n, true
 }

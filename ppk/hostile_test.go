@@ -86,7 +86,7 @@ func TestHostile(t *testing.T) {
 		{"parallelism over ceiling", setHeader(setHeader(enc, "Argon2-Parallelism", "2000"), "Argon2-Memory", "16000"), nil, ErrUnsafeKDF},
 		{"memory below 8p", setHeader(enc, "Argon2-Parallelism", "2"), nil, ErrUnsafeKDF},
 		{"passes 2^32", setHeader(enc, "Argon2-Passes", "4294967296"), nil, ErrMalformed},
-		{"passes signed", setHeader(enc, "Argon2-Passes", "-1"), nil, ErrMalformed},
+		{"passes negative", setHeader(enc, "Argon2-Passes", "-1"), nil, ErrMalformed},
 		{"memory empty", setHeader(enc, "Argon2-Memory", ""), nil, ErrMalformed},
 		{"unknown KDF", setHeader(enc, "Key-Derivation", "scrypt"), nil, ErrMalformed},
 		{"KDF case", setHeader(enc, "Key-Derivation", "argon2id"), nil, ErrMalformed},
@@ -236,6 +236,33 @@ func TestLineEndings(t *testing.T) {
 			testtool.Run(t, nil, "puttygen", f, "--old-passphrase", m.passFile, "--dump")
 		})
 	}
+}
+
+// TestLenientNumbers: PuTTY reads counts and Argon2 values with strtoul,
+// so a sign, leading white space and leading zeros are accepted (puttygen
+// agrees); trailing text is not.
+func TestLenientNumbers(t *testing.T) {
+	enc := smallEncrypted(t)
+	for _, v := range []string{"+1", " 1", "\t01", "001"} {
+		for _, h := range []string{"Private-Lines", "Argon2-Passes", "Argon2-Parallelism"} {
+			data := setHeader(enc, h, v)
+			if _, err := Decode(data, []byte("pw"), nil); err != nil {
+				t.Errorf("%s: %q: %v", h, v, err)
+			}
+		}
+	}
+	for _, v := range []string{"1 ", "1x", "0x1", "-1", "+", " ", "++1"} {
+		if _, err := Decode(setHeader(enc, "Argon2-Passes", v), []byte("pw"), nil); !errors.Is(err, ErrMalformed) {
+			t.Errorf("passes %q: %v", v, err)
+		}
+	}
+	if _, err := Decode(setHeader(enc, "Argon2-Passes", "-0"), []byte("pw"), nil); !errors.Is(err, ErrUnsafeKDF) {
+		t.Errorf("passes -0: %v", err)
+	}
+	testtool.Require(t, "puttygen")
+	pf := tmpFile(t, "pw", []byte("pw\n"))
+	f := tmpFile(t, "lenient.ppk", setHeader(setHeader(enc, "Private-Lines", " +1"), "Argon2-Passes", "01"))
+	testtool.Run(t, nil, "puttygen", f, "--old-passphrase", pf, "--dump")
 }
 
 // TestShortEd25519Seed: PuTTY 0.68-0.74 dropped trailing zero bytes of the
