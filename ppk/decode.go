@@ -1,6 +1,7 @@
 package ppk
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"fmt"
 	"strings"
@@ -59,22 +60,24 @@ func (s *src) header() (string, bool) {
 
 // body reads the rest of a line: it ends at CR, LF or the end of the data,
 // and one more CR or LF after the first is consumed (so LF, CRLF, CR, LFCR
-// all end one line).
+// all end one line). PuTTY then uses the line as a C string, so a NUL byte
+// ends it.
 func (s *src) body() string {
 	start := s.pos
-	for s.pos < len(s.b) {
-		c := s.b[s.pos]
-		if c == '\r' || c == '\n' {
-			line := string(s.b[start:s.pos])
-			s.pos++
-			if s.pos < len(s.b) && (s.b[s.pos] == '\r' || s.b[s.pos] == '\n') {
-				s.pos++
-			}
-			return line
-		}
+	for s.pos < len(s.b) && s.b[s.pos] != '\r' && s.b[s.pos] != '\n' {
 		s.pos++
 	}
-	return string(s.b[start:])
+	line := s.b[start:s.pos]
+	if s.pos < len(s.b) {
+		s.pos++
+		if s.pos < len(s.b) && (s.b[s.pos] == '\r' || s.b[s.pos] == '\n') {
+			s.pos++
+		}
+	}
+	if i := bytes.IndexByte(line, 0); i >= 0 {
+		line = line[:i]
+	}
+	return string(line)
 }
 
 // field reads a header that must be named name and returns its value.

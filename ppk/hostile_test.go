@@ -265,6 +265,23 @@ func TestLenientNumbers(t *testing.T) {
 	testtool.Run(t, nil, "puttygen", f, "--old-passphrase", pf, "--dump")
 }
 
+// TestNULInLine: PuTTY treats each line as a C string: a NUL ends it, for
+// the comment (and its MAC) as for base64 lines. puttygen agrees.
+func TestNULInLine(t *testing.T) {
+	plain := smallPlain(t)
+	data := bytes.Replace(plain, []byte("Comment: plain"), []byte("Comment: plain\x00ignored"), 1)
+	k, err := Decode(data, nil, nil)
+	if err != nil || k.Comment != "plain" {
+		t.Fatalf("comment %q: %v", k.Comment, err)
+	}
+	testtool.Require(t, "puttygen")
+	f := tmpFile(t, "nul.ppk", data)
+	if got := testtool.Run(t, nil, "puttygen", f, "-L"); !bytes.HasSuffix(got, []byte(" plain\n")) {
+		t.Errorf("puttygen -L: %q", got)
+	}
+	testtool.Run(t, nil, "puttygen", f, "--dump")
+}
+
 // TestShortEd25519Seed: PuTTY 0.68-0.74 dropped trailing zero bytes of the
 // seed; such files read zero-extended (puttygen agrees).
 func TestShortEd25519Seed(t *testing.T) {
