@@ -76,6 +76,10 @@ func malformed(format string, a ...any) error {
 }
 
 func unsupported(name string) error {
+	// Names come from untrusted files: keep messages short.
+	if len(name) > 64 {
+		name = name[:64] + "…"
+	}
 	return fmt.Errorf("%w %q", ErrUnsupportedKeyType, name)
 }
 

@@ -288,11 +288,11 @@ func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Sign
 	default:
 		c = sshCiphers[cipherName]
 		if c == nil {
-			return nil, "", fmt.Errorf("%w: cipher %q", ErrUnsupportedKeyType, cipherName)
+			return nil, "", unsupported("cipher " + cipherName)
 		}
 		blockSize = c.blockSize
 		if kdfName != "bcrypt" {
-			return nil, "", fmt.Errorf("%w: kdf %q", ErrUnsupportedKeyType, kdfName)
+			return nil, "", unsupported("kdf " + kdfName)
 		}
 	}
 	tag := r.Bytes(tagLen(c))
