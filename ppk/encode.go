@@ -31,8 +31,8 @@ func Encode(key crypto.Signer, opts *EncodeOptions) ([]byte, error) {
 	if o.Version != 2 && o.Version != 3 {
 		return nil, fmt.Errorf("ppk: cannot write version %d (only 2 and 3)", o.Version)
 	}
-	if strings.ContainsAny(o.Comment, "\r\n") {
-		return nil, errors.New("ppk: comment contains a line break")
+	if strings.ContainsAny(o.Comment, "\r\n\x00") {
+		return nil, errors.New("ppk: comment contains a line break or NUL")
 	}
 	alg, pub, priv, err := marshalKey(key)
 	if err != nil {

@@ -89,7 +89,7 @@ func FuzzDecode(f *testing.F) {
 		if !k.PrivateKey.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(k.PublicKey) {
 			t.Fatal("private key does not match public key")
 		}
-		if strings.ContainsAny(k.Comment, "\r\n") {
+		if strings.ContainsAny(k.Comment, "\r\n\x00") {
 			t.Fatal("comment with a line break")
 		}
 		var p []byte
@@ -160,7 +160,7 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		data, err := Encode(key, opts)
 		if err != nil {
-			if strings.ContainsAny(comment, "\r\n") || errors.Is(err, ErrUnsafeKDF) {
+			if strings.ContainsAny(comment, "\r\n\x00") || errors.Is(err, ErrUnsafeKDF) {
 				return
 			}
 			t.Fatal(err)

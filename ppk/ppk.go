@@ -92,7 +92,7 @@ const (
 // unencrypted version 3 file with an empty comment.
 type EncodeOptions struct {
 	Version    int    // 2 or 3; 0 means 3
-	Comment    string // written verbatim; must not contain CR or LF
+	Comment    string // written verbatim; must not contain CR, LF or NUL
 	Passphrase []byte // empty means Encryption: none
 
 	// Version 3 encrypted files only.
