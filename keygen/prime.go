@@ -24,7 +24,7 @@ import (
 //     mrBase).
 
 // sieveLimit bounds the trial-division primes.
-const sieveLimit = 1 << 17
+const sieveLimit = 1 << 16
 
 type divisor struct {
 	inv, lim uint64 // p⁻¹ mod 2⁶⁴ and ⌊(2⁶⁴−1)/p⌋: n ≡ 0 mod p ⟺ n·inv ≤ lim

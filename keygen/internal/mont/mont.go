@@ -165,14 +165,42 @@ func (m *Modulus) Exp(z, b, e []uint64, ebits int) {
 	m.expTable(z, e, ebits)
 }
 
-// Exp2 sets z = 2^e in Montgomery form; the table is built by doublings.
+// Exp2 sets z = 2^e in Montgomery form (left to right, one bit at a time).
+// Multiplying by the base 2 is a doubling, far cheaper than a Montgomery
+// multiplication, so every bit costs one squaring plus one doubling that is
+// always computed and kept or dropped with a mask.
 func (m *Modulus) Exp2(z, e []uint64, ebits int) {
-	n := m.n
-	copy(m.table[:n], m.one)
-	for i := 1; i < 1<<W; i++ {
-		m.Double(m.table[i*n:(i+1)*n], m.table[(i-1)*n:i*n])
+	copy(z, m.one)
+	for i := ebits - 1; i >= 0; i-- {
+		m.Sqr(z, z)
+		m.condDouble(z, (e[i/64]>>(i%64))&1)
 	}
-	m.expTable(z, e, ebits)
+}
+
+// condDouble sets z = 2z mod m if bit is 1 and leaves it alone if bit is 0.
+func (m *Modulus) condDouble(z []uint64, bit uint64) {
+	n := m.n
+	s, mm := m.t[:n], m.m[:n]
+	z = z[:n]
+	var c, b uint64
+	for j := range n {
+		zj := z[j]
+		d := zj<<1 | c
+		c = zj >> 63
+		s[j], b = bits.Sub64(d, mm[j], b)
+		z[j], s[j] = s[j], d // z: 2z - m, s: 2z
+	}
+	// Keep 2z when it neither overflowed nor reached m; then keep the
+	// original value when bit is 0 (recomputed as (2z)/2 from s).
+	keep := -(b &^ c)
+	drop := bit - 1 // all ones when bit == 0
+	var top uint64 = c << 63
+	for j := n - 1; j >= 0; j-- {
+		dbl := z[j] ^ ((z[j] ^ s[j]) & keep)
+		orig := s[j]>>1 | top
+		top = s[j] << 63
+		z[j] = dbl ^ ((dbl ^ orig) & drop)
+	}
 }
 
 // expTable is fixed-window exponentiation over m.table: W squarings and one
