@@ -1,0 +1,134 @@
+package sshwire
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"math/big"
+	"testing"
+)
+
+func TestMPInt(t *testing.T) {
+	for _, c := range []struct {
+		in   int64
+		want []byte
+	}{
+		{0, nil},
+		{1, []byte{1}},
+		{0x7f, []byte{0x7f}},
+		{0x80, []byte{0, 0x80}},
+		{0x1234, []byte{0x12, 0x34}},
+		{0xdeadbeef, []byte{0, 0xde, 0xad, 0xbe, 0xef}},
+	} {
+		if got := MPIntBytes(big.NewInt(c.in)); !bytes.Equal(got, c.want) {
+			t.Errorf("MPIntBytes(%#x) = %x, want %x", c.in, got, c.want)
+		}
+		var b Builder
+		b.MPInt(big.NewInt(c.in))
+		r := NewReader(b.B)
+		if got := r.MPInt(); r.Err() != nil || got.Int64() != c.in {
+			t.Errorf("MPInt round trip of %#x = %v, %v", c.in, got, r.Err())
+		}
+	}
+	r := NewReader([]byte{0, 0, 0, 1, 0x80})
+	if r.MPInt(); !errors.Is(r.Err(), ErrMalformed) {
+		t.Errorf("negative mpint: err = %v", r.Err())
+	}
+}
+
+func TestReaderErrorsStick(t *testing.T) {
+	r := NewReader([]byte{0, 0, 0, 9, 'a'})
+	if s := r.String(); s != nil || !errors.Is(r.Err(), ErrMalformed) {
+		t.Fatalf("overlong string: %q, %v", s, r.Err())
+	}
+	if r.Uint32() != 0 || r.String() != nil || r.MPInt() != nil {
+		t.Fatal("reads after an error must return zero values")
+	}
+}
+
+func TestPublicKeyRoundTrip(t *testing.T) {
+	rk, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	epub, _, _ := ed25519.GenerateKey(rand.Reader)
+	keys := []any{&rk.PublicKey, epub}
+	for _, c := range []elliptic.Curve{elliptic.P256(), elliptic.P384(), elliptic.P521()} {
+		k, err := ecdsa.GenerateKey(c, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, &k.PublicKey)
+	}
+	for _, k := range keys {
+		blob, err := MarshalPublicKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParsePublicKey(blob)
+		if err != nil {
+			t.Fatalf("%T: %v", k, err)
+		}
+		if !got.(interface{ Equal(any) bool }).Equal(k) {
+			t.Fatalf("%T: round trip changed the key", k)
+		}
+		if _, err := ParsePublicKey(append(blob, 0)); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("%T: trailing byte accepted: %v", k, err)
+		}
+	}
+}
+
+func TestParsePublicKeyRefusals(t *testing.T) {
+	var b Builder
+	b.StringS("ssh-dss")
+	var ute *UnsupportedKeyTypeError
+	if _, err := ParsePublicKey(b.B); !errors.As(err, &ute) || ute.Type != "ssh-dss" {
+		t.Errorf("ssh-dss: %v", err)
+	}
+	b = Builder{}
+	b.StringS(Ed25519)
+	b.String(make([]byte, 31))
+	if _, err := ParsePublicKey(b.B); !errors.Is(err, ErrMalformed) {
+		t.Errorf("short ed25519: %v", err)
+	}
+	b = Builder{}
+	b.StringS(RSA)
+	b.MPInt(big.NewInt(65537))
+	b.MPInt(new(big.Int).Lsh(big.NewInt(1), 2047)) // even modulus
+	if _, err := ParsePublicKey(b.B); !errors.Is(err, ErrMalformed) {
+		t.Errorf("even modulus: %v", err)
+	}
+	b = Builder{}
+	b.StringS(ECDSAP256)
+	b.StringS("nistp384")
+	b.String(make([]byte, 65))
+	if _, err := ParsePublicKey(b.B); !errors.Is(err, ErrMalformed) {
+		t.Errorf("curve mismatch: %v", err)
+	}
+}
+
+func FuzzParsePublicKey(f *testing.F) {
+	epub, _, _ := ed25519.GenerateKey(rand.Reader)
+	blob, _ := MarshalPublicKey(epub)
+	f.Add(blob)
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	blob, _ = MarshalPublicKey(&k.PublicKey)
+	f.Add(blob)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pub, err := ParsePublicKey(data)
+		if err != nil {
+			return
+		}
+		again, err := MarshalPublicKey(pub)
+		if err != nil {
+			t.Fatalf("parsed key does not marshal: %v", err)
+		}
+		if _, err := ParsePublicKey(again); err != nil {
+			t.Fatalf("re-marshalled key does not parse: %v", err)
+		}
+	})
+}
