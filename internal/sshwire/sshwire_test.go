@@ -2,6 +2,7 @@ package sshwire
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -73,7 +74,7 @@ func TestPublicKeyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%T: %v", k, err)
 		}
-		if !got.(interface{ Equal(any) bool }).Equal(k) {
+		if !got.(interface{ Equal(crypto.PublicKey) bool }).Equal(k) {
 			t.Fatalf("%T: round trip changed the key", k)
 		}
 		if _, err := ParsePublicKey(append(blob, 0)); !errors.Is(err, ErrMalformed) {
