@@ -2,7 +2,6 @@ module github.com/keyforge/keyforge
 
 go 1.26.0
 
-require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
-)
+require golang.org/x/crypto v0.59.0
+
+require golang.org/x/sys v0.50.0 // indirect

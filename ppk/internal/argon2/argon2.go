@@ -1,11 +1,11 @@
 // Package argon2 implements Argon2d, Argon2i and Argon2id, version 0x13, as
-// specified by RFC 9106 (with its own BLAKE2b, RFC 7693).
+// specified by RFC 9106, on golang.org/x/crypto/blake2b.
 //
 // golang.org/x/crypto/argon2 exports only Argon2i and Argon2id; PuTTY key
 // files may use any of the three, so ppk needs this one. It runs at the
 // speed of x/crypto's assembly version on amd64 (BenchmarkKey8MiB) and is
-// checked against RFC 9106's vectors, against puttygen's files (ppk tests),
-// and, with -tags keyforge_xcrypto, against x/crypto for i and id.
+// checked against RFC 9106's vectors, against puttygen's files (ppk tests)
+// and against x/crypto for i and id.
 package argon2
 
 import (

@@ -1,8 +1,4 @@
-//go:build keyforge_xcrypto
-
-// This file compares the package with golang.org/x/crypto/argon2, which
-// needs golang.org/x/sys in go.sum; run it with -tags keyforge_xcrypto once
-// the module requires x/sys (or with a -modfile that does).
+// This file compares the package with golang.org/x/crypto/argon2.
 
 package argon2
 
