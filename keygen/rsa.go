@@ -35,10 +35,10 @@ var (
 // RSA reads a SeedSize-byte seed from rand (crypto/rand.Reader when nil) and
 // returns RSAFromSeed(seed, bits).
 func RSA(rand io.Reader, bits int) (*rsa.PrivateKey, error) {
-	return rsaFromReader(context.Background(), rand, bits, true)
+	return generateFrom(context.Background(), rand, bits, true, nil)
 }
 
-func rsaFromReader(ctx context.Context, r io.Reader, bits int, parallel bool) (*rsa.PrivateKey, error) {
+func generateFrom(ctx context.Context, r io.Reader, bits int, parallel bool, pause func()) (*rsa.PrivateKey, error) {
 	if err := checkBits(bits); err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func rsaFromReader(ctx context.Context, r io.Reader, bits int, parallel bool) (*
 	if _, err := io.ReadFull(r, seed[:]); err != nil {
 		return nil, fmt.Errorf("keygen: reading seed: %w", err)
 	}
-	return generate(ctx, seed[:], bits, parallel)
+	return generate(ctx, seed[:], bits, parallel, pause)
 }
 
 // RSAFromSeed derives an RSA key from seed exactly as c2sp.org/det-keygen
@@ -57,7 +57,7 @@ func rsaFromReader(ctx context.Context, r io.Reader, bits int, parallel bool) (*
 // give equal keys on every machine, GOMAXPROCS and build. The key is
 // normalised: Primes[0] > Primes[1] and Precompute has been called.
 func RSAFromSeed(seed []byte, bits int) (*rsa.PrivateKey, error) {
-	return generate(context.Background(), seed, bits, true)
+	return generate(context.Background(), seed, bits, true, nil)
 }
 
 func checkBits(bits int) error {
@@ -72,7 +72,10 @@ func personalization(bits int) []byte {
 	return binary.BigEndian.AppendUint16([]byte("det RSA key gen"), uint16(bits))
 }
 
-func generate(ctx context.Context, seed []byte, bits int, parallel bool) (*rsa.PrivateKey, error) {
+// generate runs det-keygen; parallel allows using GOMAXPROCS workers, and a
+// non-nil pause is called between candidates (sequential mode only) so a
+// background caller can step aside.
+func generate(ctx context.Context, seed []byte, bits int, parallel bool, pause func()) (*rsa.PrivateKey, error) {
 	if err := checkBits(bits); err != nil {
 		return nil, err
 	}
@@ -80,6 +83,7 @@ func generate(ctx context.Context, seed []byte, bits int, parallel bool) (*rsa.P
 		return nil, ErrSeedSize
 	}
 	src := newPrimeSource(ctx, newDRBG(seed, personalization(bits)), bits, parallel)
+	src.pause = pause
 	defer src.close()
 	for {
 		// Steps 8–14.

@@ -2,6 +2,7 @@ package keygen
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -12,7 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"runtime"
+	"sync"
 	"testing"
+	"time"
 )
 
 //go:embed testdata/det-keygen-rsa.json
@@ -79,7 +83,8 @@ func refHMAC(k []byte, parts ...[]byte) []byte {
 }
 
 // refKey is det-keygen for RSA computed independently: crypto/hmac for the
-// DRBG and math/big ProbablyPrime(40) on every candidate of the stream.
+// DRBG and math/big ProbablyPrime(20) (20 Miller-Rabin rounds plus
+// Baillie-PSW) on every candidate of the stream.
 func refKey(seed []byte, bits int) (n, d, p, q *big.Int) {
 	pers := append([]byte("det RSA key gen"), byte(bits>>8), byte(bits))
 	r := &refDRBG{k: make([]byte, 32), v: bytes.Repeat([]byte{1}, 32)}
@@ -106,7 +111,7 @@ func refKey(seed []byte, bits int) (n, d, p, q *big.Int) {
 	}
 	prime := func() *big.Int {
 		for {
-			if c := candidate(); c.ProbablyPrime(40) {
+			if c := candidate(); c.ProbablyPrime(20) {
 				return c
 			}
 		}
@@ -128,36 +133,126 @@ func refKey(seed []byte, bits int) (n, d, p, q *big.Int) {
 	}
 }
 
+// TestIndependentComputation checks RSAFromSeed against refKey for fixed
+// seeds at each specialised size, under GOMAXPROCS 1, 2 and 4: the parallel
+// search must find exactly the primes the sequential stream finds.
 func TestIndependentComputation(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, bits := range []int{2048, 3072, 4096} {
-		for i := range 2 {
+		seeds := 3
+		if bits > 2048 {
+			seeds = 1
+		}
+		for i := range seeds {
 			seed := sha256.Sum256([]byte(fmt.Sprintf("keyforge independent %d %d", bits, i)))
 			n, d, p, q := refKey(seed[:], bits)
-			got, err := RSAFromSeed(seed[:], bits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.N.Cmp(n) != 0 || got.D.Cmp(d) != 0 {
-				t.Fatalf("%d bits seed %d: differs from the independent computation", bits, i)
-			}
 			if p.Cmp(q) < 0 {
 				p, q = q, p
 			}
-			if got.Primes[0].Cmp(p) != 0 || got.Primes[1].Cmp(q) != 0 {
-				t.Fatalf("%d bits seed %d: primes differ", bits, i)
+			for _, procs := range []int{1, 2, 4} {
+				runtime.GOMAXPROCS(procs)
+				got, err := RSAFromSeed(seed[:], bits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.N.Cmp(n) != 0 || got.D.Cmp(d) != 0 || got.Primes[0].Cmp(p) != 0 || got.Primes[1].Cmp(q) != 0 {
+					t.Fatalf("%d bits, seed %d, GOMAXPROCS %d: differs from the independent computation", bits, i, procs)
+				}
 			}
 		}
 	}
 }
 
+// TestParallelMatchesSequential compares the two search modes directly on
+// seeds whose streams need several restarts' worth of candidates.
+func TestParallelMatchesSequential(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	n := 12
+	if testing.Short() {
+		n = 4
+	}
+	for i := range n {
+		seed := sha256.Sum256([]byte(fmt.Sprintf("par %d", i)))
+		seq, err := generate(context.Background(), seed[:], 2048, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		par, err := generate(context.Background(), seed[:], 2048, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !seq.Equal(par) {
+			t.Fatalf("seed %d: parallel and sequential keys differ", i)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, parallel := range []bool{false, true} {
+		if _, err := generate(ctx, make([]byte, 32), 4096, parallel, nil); !errors.Is(err, context.Canceled) {
+			t.Fatalf("parallel=%v: err = %v, want context.Canceled", parallel, err)
+		}
+	}
+	// Cancel mid-search.
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	if _, err := generate(ctx, make([]byte, 32), 16384, true, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	waitGoroutines(t, before)
+}
+
+// waitGoroutines fails if the goroutine count does not return to n.
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	for range 200 {
+		if runtime.NumGoroutine() <= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines left, want %d", runtime.NumGoroutine(), n)
+}
+
+// TestManyKeys checks a few hundred 2048-bit keys one by one against
+// FIPS 186-5 A.1.1 and the properties det-keygen promises. The expensive
+// ProbablyPrime(40) checks run on all cores.
 func TestManyKeys(t *testing.T) {
-	count := 60 // raised once the fast path lands
+	count := 300
 	if testing.Short() {
 		count = 40
 	}
 	one := big.NewInt(1)
 	diffMin := new(big.Int).Lsh(one, 2048/2-100)
 	dMin := new(big.Int).Lsh(one, 2048/2)
+	keys := make(chan *rsa.PrivateKey, 8)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for k := range keys {
+				p, q := k.Primes[0], k.Primes[1]
+				switch {
+				case k.Validate() != nil:
+					t.Error("Validate failed")
+				case k.N.BitLen() != 2048:
+					t.Errorf("%d-bit modulus", k.N.BitLen())
+				case k.E != 65537:
+					t.Errorf("e = %d", k.E)
+				case len(k.Primes) != 2 || !p.ProbablyPrime(40) || !q.ProbablyPrime(40):
+					t.Error("a factor is not prime")
+				case p.Cmp(q) <= 0:
+					t.Error("p <= q")
+				case new(big.Int).Sub(p, q).Cmp(diffMin) <= 0:
+					t.Error("|p-q| <= 2^924")
+				case k.D.Cmp(dMin) <= 0:
+					t.Error("d <= 2^1024")
+				}
+			}
+		})
+	}
 	var factors []*big.Int
 	for i := range count {
 		var seed [32]byte
@@ -167,26 +262,11 @@ func TestManyKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := k.Validate(); err != nil {
-			t.Fatal(err)
-		}
-		p, q := k.Primes[0], k.Primes[1]
-		switch {
-		case k.N.BitLen() != 2048:
-			t.Fatalf("key %d: %d bits", i, k.N.BitLen())
-		case k.E != 65537:
-			t.Fatalf("key %d: e = %d", i, k.E)
-		case len(k.Primes) != 2 || !p.ProbablyPrime(40) || !q.ProbablyPrime(40):
-			t.Fatalf("key %d: a factor is not prime", i)
-		case p.Cmp(q) <= 0:
-			t.Fatalf("key %d: p <= q", i)
-		case new(big.Int).Sub(p, q).Cmp(diffMin) <= 0:
-			t.Fatalf("key %d: |p-q| <= 2^924", i)
-		case k.D.Cmp(dMin) <= 0:
-			t.Fatalf("key %d: d <= 2^1024", i)
-		}
-		factors = append(factors, p, q)
+		keys <- k
+		factors = append(factors, k.Primes...)
 	}
+	close(keys)
+	wg.Wait()
 	// No two moduli share a factor: all 2·count primes are distinct.
 	seen := make(map[string]bool)
 	for _, f := range factors {
@@ -194,6 +274,9 @@ func TestManyKeys(t *testing.T) {
 			t.Fatal("two moduli share a factor")
 		}
 		seen[string(f.Bytes())] = true
+	}
+	if len(seen) != 2*count {
+		t.Fatalf("%d distinct factors, want %d", len(seen), 2*count)
 	}
 }
 

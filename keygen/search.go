@@ -21,6 +21,7 @@ type primeSource struct {
 	temp  []byte
 	par   *parSearch
 	count int
+	pause func()
 }
 
 func newPrimeSource(ctx context.Context, d *drbg, keyBits int, parallel bool) *primeSource {
@@ -53,7 +54,10 @@ func (s *primeSource) nextPrime(wantAfter int) (*big.Int, error) {
 		return s.par.nextPrime(wantAfter)
 	}
 	for {
-		if s.count%64 == 0 {
+		if s.count%16 == 0 {
+			if s.pause != nil {
+				s.pause()
+			}
 			if err := s.ctx.Err(); err != nil {
 				return nil, err
 			}
