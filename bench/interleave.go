@@ -16,6 +16,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"time"
 
@@ -28,13 +29,22 @@ import (
 type Generator struct {
 	Name string
 	Gen  func(seed []byte, bits int) (*rsa.PrivateKey, error)
+	// Remote, when set, replaces Gen: the key is made in another process,
+	// which reports the modulus and its own timing (IPC excluded).
+	Remote func(seed []byte, bits int) (*big.Int, time.Duration, error)
+	// Det marks c2sp.org/det-keygen generators: same seed, same key.
+	Det bool
 }
 
 // Names of the generators, as they appear in results.
 const (
-	Keyforge  = "keyforge"
-	CryptoRSA = "crypto/rsa"
-	Filippo   = "filippo.io/keygen"
+	Keyforge = "keyforge"
+	// KeyforgePurego is keyforge built with -tags purego, run in a worker
+	// process: the tag would also take crypto/rsa's assembly away, so the
+	// comparison is made against crypto/rsa in a normal build.
+	KeyforgePurego = "keyforge (purego)"
+	CryptoRSA      = "crypto/rsa"
+	Filippo        = "filippo.io/keygen"
 )
 
 // Generators returns keyforge, crypto/rsa and filippo.io/keygen, in that order.
@@ -43,13 +53,13 @@ func Generators() []Generator {
 		{Keyforge, func(seed []byte, bits int) (*rsa.PrivateKey, error) {
 			// The public entry point: RSA reads its seed from the reader.
 			return keygen.RSA(bytes.NewReader(seed), bits)
-		}},
+		}, nil, true},
 		{CryptoRSA, func(_ []byte, bits int) (*rsa.PrivateKey, error) {
 			return rsa.GenerateKey(rand.Reader, bits)
-		}},
+		}, nil, false},
 		{Filippo, func(seed []byte, bits int) (*rsa.PrivateKey, error) {
 			return filippo.RSA(bits, seed)
-		}},
+		}, nil, true},
 	}
 }
 
@@ -136,8 +146,9 @@ type Run struct {
 	Bits    int
 	Gens    []Generator
 	Results []*Result
-	// Mismatches counts rounds where keyforge and filippo.io/keygen, given
-	// the same seed, produced different moduli (must stay 0).
+	// Mismatches counts rounds where the det-keygen generators (keyforge,
+	// filippo.io/keygen), given the same seed, produced different moduli
+	// (must stay 0).
 	Mismatches int
 	round      int
 }
@@ -158,23 +169,41 @@ func (r *Run) Round() error {
 	if _, err := rand.Read(seed); err != nil {
 		return err
 	}
-	moduli := make(map[string]*rsa.PrivateKey, len(r.Gens))
+	mismatch := false
+	var want *big.Int
 	for j := range r.Gens {
 		i := (r.round + j) % len(r.Gens)
 		g := r.Gens[i]
-		start := time.Now()
-		k, err := g.Gen(seed, r.Bits)
-		d := time.Since(start)
+		var n *big.Int
+		var d time.Duration
+		var err error
+		if g.Remote != nil {
+			n, d, err = g.Remote(seed, r.Bits)
+		} else {
+			var k *rsa.PrivateKey
+			start := time.Now()
+			k, err = g.Gen(seed, r.Bits)
+			d = time.Since(start)
+			if k != nil {
+				n = k.N
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", g.Name, err)
 		}
-		if k.N.BitLen() != r.Bits {
-			return fmt.Errorf("%s: got a %d-bit modulus", g.Name, k.N.BitLen())
+		if n.BitLen() != r.Bits {
+			return fmt.Errorf("%s: got a %d-bit modulus", g.Name, n.BitLen())
 		}
 		r.Results[i].Samples = append(r.Results[i].Samples, d)
-		moduli[g.Name] = k
+		if g.Det {
+			if want == nil {
+				want = n
+			} else if want.Cmp(n) != 0 {
+				mismatch = true
+			}
+		}
 	}
-	if a, b := moduli[Keyforge], moduli[Filippo]; a != nil && b != nil && a.N.Cmp(b.N) != 0 {
+	if mismatch {
 		r.Mismatches++
 	}
 	r.round++

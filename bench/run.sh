@@ -14,7 +14,6 @@ rm -f results/interleave-*.json
 
 cmds=(
   "go run ./cmd/interleave -n $N -procs 1,2 -out results"
-  "go run -tags purego ./cmd/interleave -n $N -procs 1,2 -out results"
   "go run ./cmd/pool -size 16 -rate 10 -n 50 -baseline 20 -out results"
   "./tools.sh $TOOLS_N"
 )

@@ -1,9 +1,12 @@
 // Command interleave times RSA key generation by keyforge, crypto/rsa and
-// filippo.io/keygen key by key, interleaved in one process, at each requested
-// GOMAXPROCS, and writes means and ratios as JSON into the results directory.
+// filippo.io/keygen key by key, interleaved, at each requested GOMAXPROCS, and
+// writes means and ratios as JSON into the results directory.
+//
+// keyforge's pure-Go path (-tags purego) joins the rounds from a worker
+// process built with that tag: the tag would also remove crypto/rsa's
+// assembly, so crypto/rsa must run in a normal build for a fair ratio.
 //
 //	go run ./cmd/interleave -n 100 -procs 1,2 -out results
-//	go run -tags purego ./cmd/interleave ...   # keyforge's pure-Go path
 package main
 
 import (
@@ -23,11 +26,11 @@ import (
 type Output struct {
 	Kind       string          `json:"kind"` // "interleave"
 	Env        bench.Env       `json:"env"`
-	Build      string          `json:"build"` // "default" or "purego"
+	Build      string          `json:"build"` // of this process: "default" or "purego"
 	GOMAXPROCS int             `json:"gomaxprocs"`
 	Bits       int             `json:"bits"`
 	Keys       int             `json:"keys_per_generator"`
-	Mismatches int             `json:"keyforge_filippo_mismatches"`
+	Mismatches int             `json:"det_keygen_mismatches"`
 	Results    []*bench.Result `json:"results"`
 }
 
@@ -37,7 +40,26 @@ func main() {
 	procs := flag.String("procs", "1,2", "comma-separated GOMAXPROCS values")
 	out := flag.String("out", "results", "directory for the JSON files")
 	samples := flag.Bool("samples", true, "include per-key samples in the JSON")
+	withPurego := flag.Bool("purego", true, "also time keyforge built with -tags purego, in a worker process")
+	workerMode := flag.Bool("worker", false, "internal: serve key requests on stdin (see worker.go)")
 	flag.Parse()
+
+	if *workerMode {
+		if err := runWorker(os.Stdin, os.Stdout); err != nil {
+			fatal(err)
+		}
+		return
+	}
+	gens := bench.Generators()
+	var w *worker
+	if *withPurego && !purego {
+		var err error
+		if w, err = startPuregoWorker(); err != nil {
+			fatal(err)
+		}
+		defer w.close()
+		gens = append(gens, bench.Generator{Name: bench.KeyforgePurego, Remote: w.gen, Det: true})
+	}
 
 	build := "default"
 	if purego {
@@ -52,8 +74,11 @@ func main() {
 			fatal(fmt.Errorf("bad -procs value %q", p))
 		}
 		prev := runtime.GOMAXPROCS(gmp)
+		if w != nil {
+			w.gmp = gmp
+		}
 		o := Output{Kind: "interleave", Env: bench.CurrentEnv(), Build: build, GOMAXPROCS: gmp, Bits: *bits, Keys: *n}
-		r := bench.NewRun(*bits, bench.Generators())
+		r := bench.NewRun(*bits, gens)
 		for i := 0; i < *n; i++ {
 			if err := r.Round(); err != nil {
 				fatal(err)
@@ -73,13 +98,13 @@ func main() {
 			}
 		}
 		if r.Mismatches > 0 {
-			fmt.Printf("WARNING: %d keyforge/filippo.io/keygen moduli differed for the same seed\n", r.Mismatches)
+			fmt.Printf("WARNING: in %d rounds the det-keygen generators' moduli differed for the same seed\n", r.Mismatches)
 		}
 		b, err := json.MarshalIndent(o, "", "  ")
 		if err != nil {
 			fatal(err)
 		}
-		name := filepath.Join(*out, fmt.Sprintf("interleave-%s-gomaxprocs%d.json", build, gmp))
+		name := filepath.Join(*out, fmt.Sprintf("interleave-gomaxprocs%d.json", gmp))
 		if err := os.WriteFile(name, append(b, '\n'), 0o644); err != nil {
 			fatal(err)
 		}
