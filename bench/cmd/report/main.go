@@ -367,6 +367,7 @@ func drawChart(name string, runs []*interleave, tl *tools) error {
 
 	p := plot.New()
 	p.Title.Text = "RSA-2048: mean time per key (ms, lower is better)"
+	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = "milliseconds per key"
 	p.X.Min = 0
 	colors := []color.Color{
