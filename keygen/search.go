@@ -97,7 +97,8 @@ const (
 
 type parSearch struct {
 	mu     sync.Mutex
-	cond   sync.Cond
+	room   sync.Cond // workers wait here for room to run ahead
+	result sync.Cond // the consumer waits here for the base index to resolve
 	d      *drbg
 	next   uint64 // next index to hand out
 	base   uint64 // lowest index not yet consumed
@@ -105,6 +106,7 @@ type parSearch struct {
 	cands  [window][]byte
 	known  int // resolved primes in [base, next)
 	need   int // primes the consumer still wants
+	idle   int // workers waiting on room
 	stop   bool
 	err    error
 	wg     sync.WaitGroup
@@ -113,7 +115,8 @@ type parSearch struct {
 
 func startParSearch(ctx context.Context, d *drbg, keyBits, workers int) *parSearch {
 	s := &parSearch{d: d, need: 2}
-	s.cond.L = &s.mu
+	s.room.L = &s.mu
+	s.result.L = &s.mu
 	buf := make([]byte, window*(keyBits/16))
 	for i := range s.cands {
 		s.cands[i] = buf[i*keyBits/16 : (i+1)*keyBits/16]
@@ -124,7 +127,8 @@ func startParSearch(ctx context.Context, d *drbg, keyBits, workers int) *parSear
 			s.err = ctx.Err()
 		}
 		s.stop = true
-		s.cond.Broadcast()
+		s.room.Broadcast()
+		s.result.Broadcast()
 		s.mu.Unlock()
 	})
 	if err := ctx.Err(); err != nil {
@@ -143,7 +147,9 @@ func (s *parSearch) work(t *tester) {
 	s.mu.Lock()
 	for {
 		for !s.stop && (s.known >= s.need || s.next-s.base >= window) {
-			s.cond.Wait()
+			s.idle++
+			s.room.Wait()
+			s.idle--
 		}
 		if s.stop {
 			s.mu.Unlock()
@@ -162,13 +168,29 @@ func (s *parSearch) work(t *tester) {
 		s.mu.Lock()
 		if prime {
 			s.status[slot] = slotPrime
-			if idx >= s.base {
-				s.known++
-			}
+			s.known++
 		} else {
 			s.status[slot] = slotComposite
 		}
-		s.cond.Broadcast()
+		if idx == s.base {
+			s.advance()
+		}
+	}
+}
+
+// advance moves base past resolved composites, so the consumer is only
+// woken when a prime (or nothing) is left at base. Called with mu held.
+func (s *parSearch) advance() {
+	moved := false
+	for s.base < s.next && s.status[s.base%window] == slotComposite {
+		s.base++
+		moved = true
+	}
+	if s.base < s.next && s.status[s.base%window] == slotPrime {
+		s.result.Signal()
+	}
+	if moved && s.idle > 0 {
+		s.room.Broadcast()
 	}
 }
 
@@ -177,29 +199,28 @@ func (s *parSearch) nextPrime(wantAfter int) (*big.Int, error) {
 	defer s.mu.Unlock()
 	if s.need < 1+wantAfter {
 		s.need = 1 + wantAfter
-		s.cond.Broadcast()
+		if s.idle > 0 {
+			s.room.Broadcast()
+		}
 	}
 	for {
 		if s.err != nil {
 			return nil, s.err
 		}
-		if s.base < s.next {
+		s.advance()
+		if s.base < s.next && s.status[s.base%window] == slotPrime {
 			slot := s.base % window
-			switch s.status[slot] {
-			case slotComposite:
-				s.base++
-				s.cond.Broadcast()
-				continue
-			case slotPrime:
-				p := new(big.Int).SetBytes(s.cands[slot])
-				s.base++
-				s.known--
-				s.need = wantAfter
-				s.cond.Broadcast()
-				return p, nil
+			p := new(big.Int).SetBytes(s.cands[slot])
+			s.base++
+			s.known--
+			s.need = wantAfter
+			s.advance()
+			if s.idle > 0 {
+				s.room.Broadcast()
 			}
+			return p, nil
 		}
-		s.cond.Wait()
+		s.result.Wait()
 	}
 }
 
@@ -207,7 +228,7 @@ func (s *parSearch) close() {
 	s.unhook()
 	s.mu.Lock()
 	s.stop = true
-	s.cond.Broadcast()
+	s.room.Broadcast()
 	s.mu.Unlock()
 	s.wg.Wait()
 }
