@@ -26,6 +26,11 @@ var out = flag.String("out", "kernels_amd64.s", "output file")
 // rows (public trip counts) so the code stays inside the instruction cache.
 const unrollAll = 16
 
+// Squarings above sqrTriangleMax limbs reuse the looped product: the fully
+// unrolled half-size triangle saves multiplications but at 32 limbs its
+// code no longer fits the instruction cache and runs slower than x·x.
+const sqrTriangleMax = 24
+
 type gen struct{ b bytes.Buffer }
 
 func (g *gen) p(f string, a ...any) { fmt.Fprintf(&g.b, f+"\n", a...) }
@@ -134,7 +139,13 @@ func (g *gen) mul(n int) {
 	g.i("MOVQ y+16(FP), %s", rY)
 	g.i("MOVQ m+24(FP), %s", rM)
 	g.i("MOVQ m0inv+32(FP), %s", rInv)
-	// Row 0 of the product writes T[0..n].
+	g.product(n, fmt.Sprintf("mul%d", n))
+	g.reduce(n, fmt.Sprintf("mul%d", n))
+}
+
+// product sets T = x·y, row by row.
+func (g *gen) product(n int, name string) {
+	// Row 0 writes T[0..n].
 	g.i("XORQ %s, %s", rZero, rZero)
 	g.i("MOVQ (%s), DX", rY)
 	g.row(rX, func(j int) string { return t(j) }, 0, n, t(n), true, false)
@@ -144,21 +155,20 @@ func (g *gen) mul(n int) {
 			g.i("MOVQ %s, DX", limb(rY, i))
 			g.row(rX, func(j int) string { return t(i + j) }, 0, n, t(i+n), false, false)
 		}
-	} else {
-		g.i("LEAQ 8(SP), %s", rRow)
-		g.i("ADDQ $8, %s", rY)
-		g.i("MOVQ $%d, %s", n-1, rCnt)
-		lbl := fmt.Sprintf("mul%dprod", n)
-		g.p("%s:", lbl)
-		g.i("XORQ %s, %s", rZero, rZero)
-		g.i("MOVQ (%s), DX", rY)
-		g.row(rX, func(j int) string { return limb(rRow, j) }, 0, n, limb(rRow, n), false, false)
-		g.i("ADDQ $8, %s", rRow)
-		g.i("ADDQ $8, %s", rY)
-		g.i("DECQ %s", rCnt)
-		g.i("JNZ %s", lbl)
+		return
 	}
-	g.reduce(n, fmt.Sprintf("mul%d", n))
+	g.i("LEAQ 8(SP), %s", rRow)
+	g.i("ADDQ $8, %s", rY)
+	g.i("MOVQ $%d, %s", n-1, rCnt)
+	lbl := name + "prod"
+	g.p("%s:", lbl)
+	g.i("XORQ %s, %s", rZero, rZero)
+	g.i("MOVQ (%s), DX", rY)
+	g.row(rX, func(j int) string { return limb(rRow, j) }, 0, n, limb(rRow, n), false, false)
+	g.i("ADDQ $8, %s", rRow)
+	g.i("ADDQ $8, %s", rY)
+	g.i("DECQ %s", rCnt)
+	g.i("JNZ %s", lbl)
 }
 
 func (g *gen) sqr(n int) {
@@ -166,6 +176,12 @@ func (g *gen) sqr(n int) {
 	g.i("MOVQ x+8(FP), %s", rX)
 	g.i("MOVQ m+16(FP), %s", rM)
 	g.i("MOVQ m0inv+24(FP), %s", rInv)
+	if n > sqrTriangleMax {
+		g.i("MOVQ %s, %s", rX, rY)
+		g.product(n, fmt.Sprintf("sqr%d", n))
+		g.reduce(n, fmt.Sprintf("sqr%d", n))
+		return
+	}
 	// Cross products x[i]·x[j], i < j, into T[1..2n-2].
 	for i := 0; i < n-1; i++ {
 		g.i("XORQ %s, %s", rZero, rZero)
