@@ -316,3 +316,39 @@ func TestRSAReader(t *testing.T) {
 		t.Fatal("RSA(nil) did not give a fresh valid key")
 	}
 }
+
+// TestDRBG checks the DRBG against refDRBG-style plain HMAC over many
+// candidates, including the K/V updates between them.
+func TestDRBG(t *testing.T) {
+	seed := []byte("0123456789abcdef0123")
+	pers := personalization(3072)
+	d := newDRBG(seed, pers)
+	k := make([]byte, 32)
+	v := bytes.Repeat([]byte{1}, 32)
+	k = refHMAC(k, v, []byte{0}, seed, pers)
+	v = refHMAC(k, v)
+	k = refHMAC(k, v, []byte{1}, seed, pers)
+	v = refHMAC(k, v)
+	got := make([]byte, 3072/16)
+	for i := range 50 {
+		if i > 0 {
+			k = refHMAC(k, v, []byte{0})
+			v = refHMAC(k, v)
+		}
+		var want []byte
+		for len(want) < len(got) {
+			v = refHMAC(k, v)
+			want = append(want, v...)
+		}
+		want = want[:len(got)]
+		want[0] |= 0xc0
+		want[len(want)-1] |= 7
+		d.next(got)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("candidate %d differs", i)
+		}
+	}
+	if a := testing.AllocsPerRun(10, func() { d.next(got) }); a != 0 {
+		t.Fatalf("next allocates %v times", a)
+	}
+}

@@ -74,63 +74,105 @@ func mul(p printer, n int) {
 	p("}")
 }
 
-// sqr computes the square (cross products once, doubled, plus the
-// diagonal), then reduces two rows at a time so two carry chains overlap.
+// sqr computes the square (cross products once, two rows fused per pass so
+// two carry chains overlap and each word is loaded and stored once; then
+// doubled, plus the diagonal), then reduces two rows at a time, fused the
+// same way.
 func sqr(p printer, n int) {
 	p("\n// montSqr%dGeneric sets z = x²·2^(-%d) mod m. Same contract as montMul%dGeneric.", n, 64*n, n)
 	p("func montSqr%dGeneric(z, x, m *[%d]uint64, m0inv uint64) {", n, n)
 	p("var t [%d]uint64", 2*n)
-	p("var c, carry, hi, lo, xi uint64")
-	for i := 0; i < n-1; i++ {
-		p("xi = x[%d]", i)
-		p("carry = 0")
-		for j := i + 1; j < n; j++ {
-			p("hi, lo = bits.Mul64(x[%d], xi)", j)
-			p("lo, c = bits.Add64(lo, t[%d], 0)", i+j)
-			p("hi += c")
-			p("lo, c = bits.Add64(lo, carry, 0)")
-			p("carry = hi + c")
-			p("t[%d] = lo", i+j)
+	for i := 0; i < n-1; i += 2 {
+		rows := []int{i}
+		if i+1 <= n-2 {
+			rows = append(rows, i+1)
 		}
-		p("t[%d] = carry", i+n)
+		last := rows[len(rows)-1]
+		p("{")
+		p("var c0, c1, hi, lo, v, c uint64")
+		p("_, _ = c1, c")
+		p("xa := x[%d]", i)
+		if len(rows) == 2 {
+			p("xb := x[%d]", i+1)
+		}
+		for pos := 2*i + 1; pos <= last+n; pos++ {
+			if pos < i+n {
+				p("v = t[%d]", pos)
+			} else {
+				p("v = 0") // no earlier row reaches this word
+			}
+			for ri, r := range rows {
+				xr := [2]string{"xa", "xb"}[ri]
+				j := pos - r
+				if j >= r+1 && j <= n-1 {
+					p("hi, lo = bits.Mul64(x[%d], %s)", j, xr)
+					p("lo, c = bits.Add64(lo, v, 0)")
+					p("hi += c")
+					p("lo, c = bits.Add64(lo, c%d, 0)", ri)
+					p("c%d = hi + c", ri)
+					p("v = lo")
+				} else if pos == r+n {
+					p("v += c%d", ri)
+				}
+			}
+			p("t[%d] = v", pos)
+		}
+		p("}")
 	}
+	p("var c, hi, lo uint64")
 	p("t[%d] = t[%d] >> 63", 2*n-1, 2*n-2)
 	for i := 2*n - 2; i > 0; i-- {
 		p("t[%d] = t[%d]<<1 | t[%d]>>63", i, i, i-1)
 	}
 	p("t[0] <<= 1")
-	p("c = 0")
 	for i := 0; i < n; i++ {
 		p("hi, lo = bits.Mul64(x[%d], x[%d])", i, i)
 		p("t[%d], c = bits.Add64(t[%d], lo, c)", 2*i, 2*i)
 		p("t[%d], c = bits.Add64(t[%d], hi, c)", 2*i+1, 2*i+1)
 	}
+	// Reduction: rows i and i+1 together. Word k of the window gets
+	// m[k]·u0 (k < n) then m[k-1]·u1 (k ≥ 1); u1 is known once word 1 has
+	// row i's contribution. extra carries into the next pair's word n.
 	p("var extra uint64")
 	p("for i := 0; i < %d; i += 2 {", n)
 	p("r := (*[%d]uint64)(t[i : i+%d])", n+2, n+2)
-	p("var c0, c1, hi, lo, c, e0 uint64")
+	p("var c0, c1, hi, lo, v, c, e0, ca, cb uint64")
 	p("u0 := r[0] * m0inv")
-	step := func(row, j int) {
-		p("hi, lo = bits.Mul64(m[%d], u%d)", j, row)
-		p("lo, c = bits.Add64(lo, r[%d], 0)", row+j)
-		p("hi += c")
-		p("lo, c = bits.Add64(lo, c%d, 0)", row)
-		p("c%d = hi + c", row)
-		p("r[%d] = lo", row+j)
-	}
-	step(0, 0)
-	step(0, 1)
-	p("u1 := r[1] * m0inv")
-	step(1, 0)
+	p("hi, lo = bits.Mul64(m[0], u0)")
+	p("_, c = bits.Add64(lo, r[0], 0)")
+	p("c0 = hi + c")
+	p("hi, v = bits.Mul64(m[1], u0)")
+	p("v, c = bits.Add64(v, r[1], 0)")
+	p("hi += c")
+	p("v, c = bits.Add64(v, c0, 0)")
+	p("c0 = hi + c")
+	p("u1 := v * m0inv")
+	p("hi, lo = bits.Mul64(m[0], u1)")
+	p("_, c = bits.Add64(lo, v, 0)")
+	p("c1 = hi + c")
 	for j := 2; j < n; j++ {
-		step(0, j)
-		step(1, j-1)
+		p("hi, v = bits.Mul64(m[%d], u0)", j)
+		p("v, c = bits.Add64(v, r[%d], 0)", j)
+		p("hi += c")
+		p("v, c = bits.Add64(v, c0, 0)")
+		p("c0 = hi + c")
+		p("hi, lo = bits.Mul64(m[%d], u1)", j-1)
+		p("lo, c = bits.Add64(lo, v, 0)")
+		p("hi += c")
+		p("lo, c = bits.Add64(lo, c1, 0)")
+		p("c1 = hi + c")
+		p("r[%d] = lo", j)
 	}
-	p("r[%d], e0 = bits.Add64(r[%d], c0, extra)", n, n)
-	step(1, n-1)
-	p("r[%d], c = bits.Add64(r[%d], c1, 0)", n+1, n+1)
-	p("r[%d], extra = bits.Add64(r[%d], e0, 0)", n+1, n+1)
-	p("extra += c")
+	p("v, e0 = bits.Add64(r[%d], c0, extra)", n)
+	p("hi, lo = bits.Mul64(m[%d], u1)", n-1)
+	p("lo, c = bits.Add64(lo, v, 0)")
+	p("hi += c")
+	p("lo, c = bits.Add64(lo, c1, 0)")
+	p("c1 = hi + c")
+	p("r[%d] = lo", n)
+	p("r[%d], ca = bits.Add64(r[%d], c1, 0)", n+1, n+1)
+	p("r[%d], cb = bits.Add64(r[%d], e0, 0)", n+1, n+1)
+	p("extra = ca + cb")
 	p("}")
 	p("reduce%d(z, (*[%d]uint64)(t[%d:]), extra, m)", n, n, n)
 	p("}")
