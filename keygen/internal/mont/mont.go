@@ -172,34 +172,33 @@ func (m *Modulus) Exp(z, b, e []uint64, ebits int) {
 func (m *Modulus) Exp2(z, e []uint64, ebits int) {
 	copy(z, m.one)
 	for i := ebits - 1; i >= 0; i-- {
-		m.Sqr(z, z)
+		if i != ebits-1 { // squaring 1 is a no-op
+			m.Sqr(z, z)
+		}
 		m.condDouble(z, (e[i/64]>>(i%64))&1)
 	}
 }
 
-// condDouble sets z = 2z mod m if bit is 1 and leaves it alone if bit is 0.
+// condDouble sets z = 2^bit·z mod m for bit ∈ {0, 1}: a shift by bit (a
+// shift by 64 is 0 in Go, and the compiler masks variable shifts without
+// branching), then the usual masked subtraction of m.
 func (m *Modulus) condDouble(z []uint64, bit uint64) {
 	n := m.n
 	s, mm := m.t[:n], m.m[:n]
+	d := m.t[n : 2*n]
 	z = z[:n]
-	var c, b uint64
+	var prev, b uint64
 	for j := range n {
 		zj := z[j]
-		d := zj<<1 | c
-		c = zj >> 63
-		s[j], b = bits.Sub64(d, mm[j], b)
-		z[j], s[j] = s[j], d // z: 2z - m, s: 2z
+		dj := zj<<bit | prev>>(64-bit)
+		prev = zj
+		d[j] = dj
+		s[j], b = bits.Sub64(dj, mm[j], b)
 	}
-	// Keep 2z when it neither overflowed nor reached m; then keep the
-	// original value when bit is 0 (recomputed as (2z)/2 from s).
-	keep := -(b &^ c)
-	drop := bit - 1 // all ones when bit == 0
-	var top uint64 = c << 63
-	for j := n - 1; j >= 0; j-- {
-		dbl := z[j] ^ ((z[j] ^ s[j]) & keep)
-		orig := s[j]>>1 | top
-		top = s[j] << 63
-		z[j] = dbl ^ ((dbl ^ orig) & drop)
+	c := prev >> (64 - bit) // bit shifted out of the top (0 when bit = 0)
+	keep := -(b &^ c)       // all ones when 2^bit·z < m: keep it unreduced
+	for j := range n {
+		z[j] = s[j] ^ ((s[j] ^ d[j]) & keep)
 	}
 }
 
