@@ -1,18 +1,51 @@
 // Package keygen creates the key pairs keyforge hands out: RSA keys derived
 // from a seed exactly as c2sp.org/det-keygen specifies, Ed25519 keys, and a
-// warm pool of RSA keys for servers that want them without waiting.
+// warm pool of RSA keys for servers that should not wait.
 //
-// RSAFromSeed is a pure function of (seed, bits): the key depends only on the
-// spec's HMAC_DRBG candidate stream, which candidates are prime, and the
-// spec's rejection rules. Everything that makes it fast — trial division,
-// a base-2 pre-test, fixed-size Montgomery arithmetic, parallel testing of
-// the stream — is invisible in the output, which tests check against the
-// C2SP known-answer vectors and an independent math/big computation.
+// # Determinism
 //
-// Primality follows the spec's recommendation: trial division, then
-// Miller-Rabin with 5 (primes under 1345 bits), 4 (under 3747 bits) or 3
-// rounds. Miller-Rabin bases must not come from the spec's DRBG (that would
-// shift the candidate stream), so each candidate's bases come from a
-// separate SHA-256 stream keyed by the candidate itself; the result is
-// reproducible and, for DRBG-chosen candidates, as strong as random bases.
+// RSAFromSeed(seed, bits) is a pure function: the key depends only on the
+// spec's HMAC_DRBG candidate stream, on which candidates are prime, and on
+// the spec's rejection rules (gcd(p−1, q−1) ≥ 2³², e not invertible mod λ).
+// Tests check it against the C2SP known-answer vectors (testdata) and
+// against an independent math/big computation, under GOMAXPROCS 1, 2 and 4
+// and with -tags purego. RSA and Ed25519 read their seed from a reader, so
+// a deterministic reader gives deterministic keys.
+//
+// Sizes are multiples of 16 from 2048 to 16384 bits; other sizes fail with
+// ErrKeySize. Keys come back normalised: Primes[0] > Primes[1], Precompute
+// done, so every encoding of a key carries the same numbers.
+//
+// # Speed
+//
+// None of the following can change a key; they only decide faster whether
+// a candidate is prime.
+//
+//   - Trial division by every odd prime below 2¹⁶ (det-keygen suggests 1619):
+//     primes are packed into 64-bit products, the candidate is folded once
+//     per product with Montgomery word steps (four products interleaved),
+//     and each prime is checked with a multiply by its inverse. The loop
+//     stops at the first factor.
+//   - A constant-time base-2 strong-probable-prime test (left-to-right, one
+//     squaring and one masked doubling per bit) rejects the remaining
+//     composites at the cost of squarings only.
+//   - The spec's Miller-Rabin rounds (5 below 2690-bit keys, 4 below 7494,
+//     else 3) with fixed-window, constant-time exponentiation. Their bases
+//     cannot come from the det-keygen DRBG (drawing from it would shift the
+//     candidate stream), so they come from SHA-256 keyed by the candidate:
+//     reproducible, and as good as random for candidates nobody chooses.
+//   - internal/mont: Montgomery arithmetic with fixed-size kernels for
+//     1024-, 1536- and 2048-bit moduli (RSA-2048/3072/4096 primes); no
+//     allocation once a worker exists, so testing a candidate allocates
+//     nothing (BenchmarkCandidate).
+//   - With GOMAXPROCS > 1, RSAFromSeed tests the stream on every core:
+//     workers take candidates in index order and the consumer only takes a
+//     prime once every lower index is known composite, so the key is the
+//     same for any number of workers.
+//
+// # Pool
+//
+// NewPool keeps keys made ahead by one background goroutine that steps
+// aside while a Get is generating inline. Get returns a ready key or makes
+// one on every core; after Close, Get still works (ready keys, then inline).
 package keygen
