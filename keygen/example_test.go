@@ -29,3 +29,13 @@ func ExampleNewPool() {
 	fmt.Println(key.N.BitLen(), key.Validate() == nil)
 	// Output: 2048 true
 }
+
+func ExampleEd25519() {
+	// A fixed reader gives a fixed key; pass nil for crypto/rand.
+	key, err := keygen.Ed25519(bytes.NewReader(bytes.Repeat([]byte{1}, 32)))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%x\n", key.Public())
+	// Output: 8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c
+}
