@@ -131,9 +131,7 @@ func startParSearch(ctx context.Context, d *drbg, keyBits, workers int) *parSear
 		s.result.Broadcast()
 		s.mu.Unlock()
 	})
-	if err := ctx.Err(); err != nil {
-		s.err, s.stop = err, true
-	}
+	// An already-ended ctx runs the AfterFunc at once, on its own goroutine.
 	s.wg.Add(workers)
 	for range workers {
 		go s.work(getTester(keyBits))
