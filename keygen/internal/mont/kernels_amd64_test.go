@@ -283,3 +283,31 @@ func BenchmarkKernels(b *testing.B) {
 		})
 	}
 }
+
+// TestGenericFallback runs the Modulus operations with the assembly turned
+// off, as on a CPU without BMI2/ADX, and checks them against the assembly.
+func TestGenericFallback(t *testing.T) {
+	requireADX(t)
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, n := range []int{16, 24, 32} {
+		m := randNat(r, n)
+		m[0] |= 1
+		m[n-1] |= 1 << 63
+		e := randNat(r, n)
+		run := func(asm bool) []uint64 {
+			defer func(old bool) { useADX = old }(useADX)
+			useADX = asm
+			M := New(n)
+			if err := M.Set(m); err != nil {
+				t.Fatal(err)
+			}
+			z := make([]uint64, n)
+			M.Exp2(z, e, 64*n)
+			M.Exp(z, append([]uint64(nil), z...), e, 64*n)
+			return z
+		}
+		if a, g := run(true), run(false); !Equal(a, g) {
+			t.Fatalf("n=%d: assembly and generic exponentiations differ", n)
+		}
+	}
+}
