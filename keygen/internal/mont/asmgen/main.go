@@ -50,6 +50,8 @@ const (
 	rRow  = "R12" // &T[i] in looped rows
 	rCnt  = "R13"
 	rTop  = "R14"
+	rLow  = "SI" // reduction: the row's lowest word (x is no longer needed)
+	rU    = "CX" // reduction: the next row's u (y is no longer needed)
 )
 
 func main() {
@@ -99,9 +101,12 @@ func limb(r string, k int) string { return fmt.Sprintf("%d(%s)", 8*k, r) }
 
 // row emits T[base+j] += src[j]·DX for j in [from, to), with the word
 // carried out stored at dst. The flags must be clear on entry. fresh means
-// T[base+from...] holds nothing yet (the first row). skipLow drops the
-// store of the lowest word (a reduction row makes it zero).
-func (g *gen) row(src string, tslot func(int) string, from, to int, dst string, fresh, skipLow bool) {
+// T[base+from...] holds nothing yet (the first row). A reduction row (red)
+// takes its lowest word from rLow instead of memory, never stores it (it
+// becomes zero) and also leaves its next word, the one the next row's u
+// comes from, in rLow: that takes store forwarding off the row-to-row
+// dependency.
+func (g *gen) row(src string, tslot func(int) string, from, to int, dst string, fresh, red bool) {
 	hiPrev, hi := rHiA, rHiB
 	for j := from; j < to; j++ {
 		g.i("MULXQ %s, %s, %s", limb(src, j), rLo, hi)
@@ -110,12 +115,21 @@ func (g *gen) row(src string, tslot func(int) string, from, to int, dst string, 
 				g.i("ADCXQ %s, %s", hiPrev, rLo)
 			}
 		} else {
-			g.i("ADCXQ %s, %s", tslot(j), rLo)
+			if red && j == from {
+				g.i("ADCXQ %s, %s", rLow, rLo)
+			} else {
+				g.i("ADCXQ %s, %s", tslot(j), rLo)
+			}
 			if j > from {
 				g.i("ADOXQ %s, %s", hiPrev, rLo)
 			}
 		}
-		if !(skipLow && j == from) {
+		switch {
+		case red && j == from:
+		case red && j == from+1:
+			g.i("MOVQ %s, %s", rLo, rLow)
+			g.i("MOVQ %s, %s", rLo, tslot(j)) // the last row's is word n
+		default:
 			g.i("MOVQ %s, %s", rLo, tslot(j))
 		}
 		hiPrev, hi = hi, hiPrev
@@ -216,22 +230,30 @@ func (g *gen) sqr(n int) {
 // reduce adds u_i·m for i < n (carries out to C), then sets
 // z = T[n:] + C, minus m when that is at least m.
 func (g *gen) reduce(n int, name string) {
+	// u for the next row is computed at the end of each row (IMUL clobbers
+	// the carry flags), from the word the row left in rLow.
+	nextU := func() {
+		g.i("MOVQ %s, %s", rLow, rU)
+		g.i("IMULQ %s, %s", rInv, rU)
+	}
+	g.i("MOVQ %s, %s", t(0), rLow)
+	nextU()
 	if n <= unrollAll {
 		for i := 0; i < n; i++ {
-			g.i("MOVQ %s, DX", t(i))
-			g.i("IMULQ %s, DX", rInv)
+			g.i("MOVQ %s, DX", rU)
 			g.i("XORQ %s, %s", rZero, rZero)
 			g.row(rM, func(j int) string { return t(i + j) }, 0, n, c(n, i), false, true)
+			nextU()
 		}
 	} else {
 		g.i("MOVQ SP, %s", rRow)
 		g.i("MOVQ $%d, %s", n, rCnt)
 		lbl := name + "red"
 		g.p("%s:", lbl)
-		g.i("MOVQ (%s), DX", rRow)
-		g.i("IMULQ %s, DX", rInv)
+		g.i("MOVQ %s, DX", rU)
 		g.i("XORQ %s, %s", rZero, rZero)
 		g.row(rM, func(j int) string { return limb(rRow, j) }, 0, n, limb(rRow, 2*n), false, true)
+		nextU()
 		g.i("ADDQ $8, %s", rRow)
 		g.i("DECQ %s", rCnt)
 		g.i("JNZ %s", lbl)
