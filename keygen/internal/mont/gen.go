@@ -24,6 +24,7 @@ func main() {
 		mul(p, n)
 		sqr(p, n)
 		reduce(p, n)
+		condDouble(p, n)
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
@@ -192,5 +193,28 @@ func reduce(p printer, n int) {
 	p("for j := 0; j < %d; j++ {", n)
 	p("z[j] = s[j] ^ ((s[j] ^ t[j]) & keep)")
 	p("}")
+	p("}")
+}
+
+// condDouble is Modulus.condDouble unrolled for one size.
+func condDouble(p printer, n int) {
+	p("\n// condDouble%d sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.", n)
+	p("func condDouble%d(z, m *[%d]uint64, bit uint64) {", n, n)
+	p("var d, s [%d]uint64", n)
+	p("var b uint64")
+	p("sh := 64 - bit")
+	for j := 0; j < n; j++ {
+		if j == 0 {
+			p("d[0] = z[0] << bit")
+		} else {
+			p("d[%d] = z[%d]<<bit | z[%d]>>sh", j, j, j-1)
+		}
+		p("s[%d], b = bits.Sub64(d[%d], m[%d], b)", j, j, j)
+	}
+	p("c := z[%d] >> sh", n-1)
+	p("keep := -(b &^ c)")
+	for j := 0; j < n; j++ {
+		p("z[%d] = s[%d] ^ ((s[%d] ^ d[%d]) & keep)", j, j, j, j)
+	}
 	p("}")
 }

@@ -1414,6 +1414,63 @@ func reduce16(z, t *[16]uint64, hi uint64, m *[16]uint64) {
 	}
 }
 
+// condDouble16 sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
+func condDouble16(z, m *[16]uint64, bit uint64) {
+	var d, s [16]uint64
+	var b uint64
+	sh := 64 - bit
+	d[0] = z[0] << bit
+	s[0], b = bits.Sub64(d[0], m[0], b)
+	d[1] = z[1]<<bit | z[0]>>sh
+	s[1], b = bits.Sub64(d[1], m[1], b)
+	d[2] = z[2]<<bit | z[1]>>sh
+	s[2], b = bits.Sub64(d[2], m[2], b)
+	d[3] = z[3]<<bit | z[2]>>sh
+	s[3], b = bits.Sub64(d[3], m[3], b)
+	d[4] = z[4]<<bit | z[3]>>sh
+	s[4], b = bits.Sub64(d[4], m[4], b)
+	d[5] = z[5]<<bit | z[4]>>sh
+	s[5], b = bits.Sub64(d[5], m[5], b)
+	d[6] = z[6]<<bit | z[5]>>sh
+	s[6], b = bits.Sub64(d[6], m[6], b)
+	d[7] = z[7]<<bit | z[6]>>sh
+	s[7], b = bits.Sub64(d[7], m[7], b)
+	d[8] = z[8]<<bit | z[7]>>sh
+	s[8], b = bits.Sub64(d[8], m[8], b)
+	d[9] = z[9]<<bit | z[8]>>sh
+	s[9], b = bits.Sub64(d[9], m[9], b)
+	d[10] = z[10]<<bit | z[9]>>sh
+	s[10], b = bits.Sub64(d[10], m[10], b)
+	d[11] = z[11]<<bit | z[10]>>sh
+	s[11], b = bits.Sub64(d[11], m[11], b)
+	d[12] = z[12]<<bit | z[11]>>sh
+	s[12], b = bits.Sub64(d[12], m[12], b)
+	d[13] = z[13]<<bit | z[12]>>sh
+	s[13], b = bits.Sub64(d[13], m[13], b)
+	d[14] = z[14]<<bit | z[13]>>sh
+	s[14], b = bits.Sub64(d[14], m[14], b)
+	d[15] = z[15]<<bit | z[14]>>sh
+	s[15], b = bits.Sub64(d[15], m[15], b)
+	c := z[15] >> sh
+	keep := -(b &^ c)
+	z[0] = s[0] ^ ((s[0] ^ d[0]) & keep)
+	z[1] = s[1] ^ ((s[1] ^ d[1]) & keep)
+	z[2] = s[2] ^ ((s[2] ^ d[2]) & keep)
+	z[3] = s[3] ^ ((s[3] ^ d[3]) & keep)
+	z[4] = s[4] ^ ((s[4] ^ d[4]) & keep)
+	z[5] = s[5] ^ ((s[5] ^ d[5]) & keep)
+	z[6] = s[6] ^ ((s[6] ^ d[6]) & keep)
+	z[7] = s[7] ^ ((s[7] ^ d[7]) & keep)
+	z[8] = s[8] ^ ((s[8] ^ d[8]) & keep)
+	z[9] = s[9] ^ ((s[9] ^ d[9]) & keep)
+	z[10] = s[10] ^ ((s[10] ^ d[10]) & keep)
+	z[11] = s[11] ^ ((s[11] ^ d[11]) & keep)
+	z[12] = s[12] ^ ((s[12] ^ d[12]) & keep)
+	z[13] = s[13] ^ ((s[13] ^ d[13]) & keep)
+	z[14] = s[14] ^ ((s[14] ^ d[14]) & keep)
+	z[15] = s[15] ^ ((s[15] ^ d[15]) & keep)
+}
+
 // montMul24Generic sets z = x·y·2^(-1536) mod m. x, y < m; m odd;
 // m0inv = -m⁻¹ mod 2⁶⁴. z may alias x or y. Constant time.
 func montMul24Generic(z, x, y, m *[24]uint64, m0inv uint64) {
@@ -4182,6 +4239,87 @@ func reduce24(z, t *[24]uint64, hi uint64, m *[24]uint64) {
 	for j := 0; j < 24; j++ {
 		z[j] = s[j] ^ ((s[j] ^ t[j]) & keep)
 	}
+}
+
+// condDouble24 sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
+func condDouble24(z, m *[24]uint64, bit uint64) {
+	var d, s [24]uint64
+	var b uint64
+	sh := 64 - bit
+	d[0] = z[0] << bit
+	s[0], b = bits.Sub64(d[0], m[0], b)
+	d[1] = z[1]<<bit | z[0]>>sh
+	s[1], b = bits.Sub64(d[1], m[1], b)
+	d[2] = z[2]<<bit | z[1]>>sh
+	s[2], b = bits.Sub64(d[2], m[2], b)
+	d[3] = z[3]<<bit | z[2]>>sh
+	s[3], b = bits.Sub64(d[3], m[3], b)
+	d[4] = z[4]<<bit | z[3]>>sh
+	s[4], b = bits.Sub64(d[4], m[4], b)
+	d[5] = z[5]<<bit | z[4]>>sh
+	s[5], b = bits.Sub64(d[5], m[5], b)
+	d[6] = z[6]<<bit | z[5]>>sh
+	s[6], b = bits.Sub64(d[6], m[6], b)
+	d[7] = z[7]<<bit | z[6]>>sh
+	s[7], b = bits.Sub64(d[7], m[7], b)
+	d[8] = z[8]<<bit | z[7]>>sh
+	s[8], b = bits.Sub64(d[8], m[8], b)
+	d[9] = z[9]<<bit | z[8]>>sh
+	s[9], b = bits.Sub64(d[9], m[9], b)
+	d[10] = z[10]<<bit | z[9]>>sh
+	s[10], b = bits.Sub64(d[10], m[10], b)
+	d[11] = z[11]<<bit | z[10]>>sh
+	s[11], b = bits.Sub64(d[11], m[11], b)
+	d[12] = z[12]<<bit | z[11]>>sh
+	s[12], b = bits.Sub64(d[12], m[12], b)
+	d[13] = z[13]<<bit | z[12]>>sh
+	s[13], b = bits.Sub64(d[13], m[13], b)
+	d[14] = z[14]<<bit | z[13]>>sh
+	s[14], b = bits.Sub64(d[14], m[14], b)
+	d[15] = z[15]<<bit | z[14]>>sh
+	s[15], b = bits.Sub64(d[15], m[15], b)
+	d[16] = z[16]<<bit | z[15]>>sh
+	s[16], b = bits.Sub64(d[16], m[16], b)
+	d[17] = z[17]<<bit | z[16]>>sh
+	s[17], b = bits.Sub64(d[17], m[17], b)
+	d[18] = z[18]<<bit | z[17]>>sh
+	s[18], b = bits.Sub64(d[18], m[18], b)
+	d[19] = z[19]<<bit | z[18]>>sh
+	s[19], b = bits.Sub64(d[19], m[19], b)
+	d[20] = z[20]<<bit | z[19]>>sh
+	s[20], b = bits.Sub64(d[20], m[20], b)
+	d[21] = z[21]<<bit | z[20]>>sh
+	s[21], b = bits.Sub64(d[21], m[21], b)
+	d[22] = z[22]<<bit | z[21]>>sh
+	s[22], b = bits.Sub64(d[22], m[22], b)
+	d[23] = z[23]<<bit | z[22]>>sh
+	s[23], b = bits.Sub64(d[23], m[23], b)
+	c := z[23] >> sh
+	keep := -(b &^ c)
+	z[0] = s[0] ^ ((s[0] ^ d[0]) & keep)
+	z[1] = s[1] ^ ((s[1] ^ d[1]) & keep)
+	z[2] = s[2] ^ ((s[2] ^ d[2]) & keep)
+	z[3] = s[3] ^ ((s[3] ^ d[3]) & keep)
+	z[4] = s[4] ^ ((s[4] ^ d[4]) & keep)
+	z[5] = s[5] ^ ((s[5] ^ d[5]) & keep)
+	z[6] = s[6] ^ ((s[6] ^ d[6]) & keep)
+	z[7] = s[7] ^ ((s[7] ^ d[7]) & keep)
+	z[8] = s[8] ^ ((s[8] ^ d[8]) & keep)
+	z[9] = s[9] ^ ((s[9] ^ d[9]) & keep)
+	z[10] = s[10] ^ ((s[10] ^ d[10]) & keep)
+	z[11] = s[11] ^ ((s[11] ^ d[11]) & keep)
+	z[12] = s[12] ^ ((s[12] ^ d[12]) & keep)
+	z[13] = s[13] ^ ((s[13] ^ d[13]) & keep)
+	z[14] = s[14] ^ ((s[14] ^ d[14]) & keep)
+	z[15] = s[15] ^ ((s[15] ^ d[15]) & keep)
+	z[16] = s[16] ^ ((s[16] ^ d[16]) & keep)
+	z[17] = s[17] ^ ((s[17] ^ d[17]) & keep)
+	z[18] = s[18] ^ ((s[18] ^ d[18]) & keep)
+	z[19] = s[19] ^ ((s[19] ^ d[19]) & keep)
+	z[20] = s[20] ^ ((s[20] ^ d[20]) & keep)
+	z[21] = s[21] ^ ((s[21] ^ d[21]) & keep)
+	z[22] = s[22] ^ ((s[22] ^ d[22]) & keep)
+	z[23] = s[23] ^ ((s[23] ^ d[23]) & keep)
 }
 
 // montMul32Generic sets z = x·y·2^(-2048) mod m. x, y < m; m odd;
@@ -8760,4 +8898,109 @@ func reduce32(z, t *[32]uint64, hi uint64, m *[32]uint64) {
 	for j := 0; j < 32; j++ {
 		z[j] = s[j] ^ ((s[j] ^ t[j]) & keep)
 	}
+}
+
+// condDouble32 sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
+func condDouble32(z, m *[32]uint64, bit uint64) {
+	var d, s [32]uint64
+	var b uint64
+	sh := 64 - bit
+	d[0] = z[0] << bit
+	s[0], b = bits.Sub64(d[0], m[0], b)
+	d[1] = z[1]<<bit | z[0]>>sh
+	s[1], b = bits.Sub64(d[1], m[1], b)
+	d[2] = z[2]<<bit | z[1]>>sh
+	s[2], b = bits.Sub64(d[2], m[2], b)
+	d[3] = z[3]<<bit | z[2]>>sh
+	s[3], b = bits.Sub64(d[3], m[3], b)
+	d[4] = z[4]<<bit | z[3]>>sh
+	s[4], b = bits.Sub64(d[4], m[4], b)
+	d[5] = z[5]<<bit | z[4]>>sh
+	s[5], b = bits.Sub64(d[5], m[5], b)
+	d[6] = z[6]<<bit | z[5]>>sh
+	s[6], b = bits.Sub64(d[6], m[6], b)
+	d[7] = z[7]<<bit | z[6]>>sh
+	s[7], b = bits.Sub64(d[7], m[7], b)
+	d[8] = z[8]<<bit | z[7]>>sh
+	s[8], b = bits.Sub64(d[8], m[8], b)
+	d[9] = z[9]<<bit | z[8]>>sh
+	s[9], b = bits.Sub64(d[9], m[9], b)
+	d[10] = z[10]<<bit | z[9]>>sh
+	s[10], b = bits.Sub64(d[10], m[10], b)
+	d[11] = z[11]<<bit | z[10]>>sh
+	s[11], b = bits.Sub64(d[11], m[11], b)
+	d[12] = z[12]<<bit | z[11]>>sh
+	s[12], b = bits.Sub64(d[12], m[12], b)
+	d[13] = z[13]<<bit | z[12]>>sh
+	s[13], b = bits.Sub64(d[13], m[13], b)
+	d[14] = z[14]<<bit | z[13]>>sh
+	s[14], b = bits.Sub64(d[14], m[14], b)
+	d[15] = z[15]<<bit | z[14]>>sh
+	s[15], b = bits.Sub64(d[15], m[15], b)
+	d[16] = z[16]<<bit | z[15]>>sh
+	s[16], b = bits.Sub64(d[16], m[16], b)
+	d[17] = z[17]<<bit | z[16]>>sh
+	s[17], b = bits.Sub64(d[17], m[17], b)
+	d[18] = z[18]<<bit | z[17]>>sh
+	s[18], b = bits.Sub64(d[18], m[18], b)
+	d[19] = z[19]<<bit | z[18]>>sh
+	s[19], b = bits.Sub64(d[19], m[19], b)
+	d[20] = z[20]<<bit | z[19]>>sh
+	s[20], b = bits.Sub64(d[20], m[20], b)
+	d[21] = z[21]<<bit | z[20]>>sh
+	s[21], b = bits.Sub64(d[21], m[21], b)
+	d[22] = z[22]<<bit | z[21]>>sh
+	s[22], b = bits.Sub64(d[22], m[22], b)
+	d[23] = z[23]<<bit | z[22]>>sh
+	s[23], b = bits.Sub64(d[23], m[23], b)
+	d[24] = z[24]<<bit | z[23]>>sh
+	s[24], b = bits.Sub64(d[24], m[24], b)
+	d[25] = z[25]<<bit | z[24]>>sh
+	s[25], b = bits.Sub64(d[25], m[25], b)
+	d[26] = z[26]<<bit | z[25]>>sh
+	s[26], b = bits.Sub64(d[26], m[26], b)
+	d[27] = z[27]<<bit | z[26]>>sh
+	s[27], b = bits.Sub64(d[27], m[27], b)
+	d[28] = z[28]<<bit | z[27]>>sh
+	s[28], b = bits.Sub64(d[28], m[28], b)
+	d[29] = z[29]<<bit | z[28]>>sh
+	s[29], b = bits.Sub64(d[29], m[29], b)
+	d[30] = z[30]<<bit | z[29]>>sh
+	s[30], b = bits.Sub64(d[30], m[30], b)
+	d[31] = z[31]<<bit | z[30]>>sh
+	s[31], b = bits.Sub64(d[31], m[31], b)
+	c := z[31] >> sh
+	keep := -(b &^ c)
+	z[0] = s[0] ^ ((s[0] ^ d[0]) & keep)
+	z[1] = s[1] ^ ((s[1] ^ d[1]) & keep)
+	z[2] = s[2] ^ ((s[2] ^ d[2]) & keep)
+	z[3] = s[3] ^ ((s[3] ^ d[3]) & keep)
+	z[4] = s[4] ^ ((s[4] ^ d[4]) & keep)
+	z[5] = s[5] ^ ((s[5] ^ d[5]) & keep)
+	z[6] = s[6] ^ ((s[6] ^ d[6]) & keep)
+	z[7] = s[7] ^ ((s[7] ^ d[7]) & keep)
+	z[8] = s[8] ^ ((s[8] ^ d[8]) & keep)
+	z[9] = s[9] ^ ((s[9] ^ d[9]) & keep)
+	z[10] = s[10] ^ ((s[10] ^ d[10]) & keep)
+	z[11] = s[11] ^ ((s[11] ^ d[11]) & keep)
+	z[12] = s[12] ^ ((s[12] ^ d[12]) & keep)
+	z[13] = s[13] ^ ((s[13] ^ d[13]) & keep)
+	z[14] = s[14] ^ ((s[14] ^ d[14]) & keep)
+	z[15] = s[15] ^ ((s[15] ^ d[15]) & keep)
+	z[16] = s[16] ^ ((s[16] ^ d[16]) & keep)
+	z[17] = s[17] ^ ((s[17] ^ d[17]) & keep)
+	z[18] = s[18] ^ ((s[18] ^ d[18]) & keep)
+	z[19] = s[19] ^ ((s[19] ^ d[19]) & keep)
+	z[20] = s[20] ^ ((s[20] ^ d[20]) & keep)
+	z[21] = s[21] ^ ((s[21] ^ d[21]) & keep)
+	z[22] = s[22] ^ ((s[22] ^ d[22]) & keep)
+	z[23] = s[23] ^ ((s[23] ^ d[23]) & keep)
+	z[24] = s[24] ^ ((s[24] ^ d[24]) & keep)
+	z[25] = s[25] ^ ((s[25] ^ d[25]) & keep)
+	z[26] = s[26] ^ ((s[26] ^ d[26]) & keep)
+	z[27] = s[27] ^ ((s[27] ^ d[27]) & keep)
+	z[28] = s[28] ^ ((s[28] ^ d[28]) & keep)
+	z[29] = s[29] ^ ((s[29] ^ d[29]) & keep)
+	z[30] = s[30] ^ ((s[30] ^ d[30]) & keep)
+	z[31] = s[31] ^ ((s[31] ^ d[31]) & keep)
 }

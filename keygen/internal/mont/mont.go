@@ -183,6 +183,17 @@ func (m *Modulus) Exp2(z, e []uint64, ebits int) {
 // shift by 64 is 0 in Go, and the compiler masks variable shifts without
 // branching), then the usual masked subtraction of m.
 func (m *Modulus) condDouble(z []uint64, bit uint64) {
+	switch m.n {
+	case 16:
+		condDouble16((*[16]uint64)(z), (*[16]uint64)(m.m), bit)
+		return
+	case 24:
+		condDouble24((*[24]uint64)(z), (*[24]uint64)(m.m), bit)
+		return
+	case 32:
+		condDouble32((*[32]uint64)(z), (*[32]uint64)(m.m), bit)
+		return
+	}
 	n := m.n
 	s, mm := m.t[:n], m.m[:n]
 	d := m.t[n : 2*n]
