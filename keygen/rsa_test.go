@@ -221,7 +221,7 @@ func waitGoroutines(t *testing.T, n int) {
 // FIPS 186-5 A.1.1 and the properties det-keygen promises. The expensive
 // ProbablyPrime(40) checks run on all cores.
 func TestManyKeys(t *testing.T) {
-	count := 300
+	count := manyKeys
 	if testing.Short() {
 		count = 40
 	}

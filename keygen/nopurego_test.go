@@ -1,0 +1,5 @@
+//go:build !purego
+
+package keygen
+
+const manyKeys = 300
