@@ -81,9 +81,9 @@ func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, t
 	var key crypto.Signer
 	switch keyType {
 	case "rsa":
-		k, err := keygen.RSAFromSeed(d.bytes("rsa-seed", 32), s.opts.RSABits)
+		k, err := s.rsaKey(ctx, d)
 		if err != nil {
-			return nil, fmt.Errorf("ec2: generating RSA key: %w", err)
+			return nil, err
 		}
 		key = k
 	case "ed25519":
@@ -120,6 +120,26 @@ func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, t
 		KeyPairId:      rec.KeyPairId,
 		Tags:           cloneTags(tags),
 	}, nil
+}
+
+// rsaKey takes a key from Options.RSAPool when the Service is unseeded and
+// has one, else derives it from the request seed (c2sp.org/det-keygen).
+func (s *Service) rsaKey(ctx context.Context, d *deriver) (*rsa.PrivateKey, error) {
+	if s.opts.RSAPool != nil && s.opts.Seed == nil {
+		k, err := s.opts.RSAPool.Get(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("ec2: RSA key from pool: %w", err)
+		}
+		if k.N.BitLen() != s.opts.RSABits {
+			return nil, fmt.Errorf("ec2: RSAPool makes %d-bit keys, Options.RSABits is %d", k.N.BitLen(), s.opts.RSABits)
+		}
+		return k, nil
+	}
+	k, err := keygen.RSAFromSeed(d.bytes("rsa-seed", 32), s.opts.RSABits)
+	if err != nil {
+		return nil, fmt.Errorf("ec2: generating RSA key: %w", err)
+	}
+	return k, nil
 }
 
 // keyMaterial encodes key as SPEC 1.1 prescribes for the format.

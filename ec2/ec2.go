@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/keygen"
 )
 
 // Error codes (SPEC section 1.4).
@@ -122,6 +123,11 @@ type Options struct {
 	PPKComment func(keyName string) string
 	// RSABits is the modulus size of created RSA keys; 0 means 2048.
 	RSABits int
+	// RSAPool, when set, supplies the RSA keys of an unseeded Service, so
+	// CreateKeyPair answers at once while the pool is warm. Its Bits must
+	// equal RSABits. A seeded Service never uses it: its keys come from the
+	// seed. The Service does not close the pool.
+	RSAPool *keygen.Pool
 	// Now returns the creation time recorded for DescribeKeyPairs; nil means
 	// time.Now.
 	Now func() time.Time
