@@ -29,7 +29,7 @@ type interleave struct {
 	GOMAXPROCS int             `json:"gomaxprocs"`
 	Bits       int             `json:"bits"`
 	Keys       int             `json:"keys_per_generator"`
-	Mismatches int             `json:"keyforge_filippo_mismatches"`
+	Mismatches int             `json:"det_keygen_mismatches"`
 	Results    []*bench.Result `json:"results"`
 }
 
