@@ -3,11 +3,13 @@ package pemenc
 import (
 	"bytes"
 	"crypto/ed25519"
+	crand "crypto/rand"
 	"crypto/rsa"
 	"encoding/asn1"
 	"encoding/base64"
 	"errors"
 	"math/big"
+	mrand "math/rand/v2"
 	"strings"
 	"testing"
 
@@ -245,6 +247,13 @@ func TestPKCS1MutationTable(t *testing.T) {
 			Dp: big.NewInt(1), Dq: big.NewInt(1), Qinv: qinv})
 		return encodeArmor("RSA PRIVATE KEY", nil, b, 64)
 	}
+	pm1, qm1 := new(big.Int).Sub(p, bigOne), new(big.Int).Sub(q, bigOne)
+	lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), new(big.Int).GCD(nil, nil, pm1, qm1))
+	derD := func(d *big.Int) []byte {
+		b, _ := asn1.Marshal(pkcs1PrivateKey{N: rk.N, E: big.NewInt(int64(rk.E)), D: d, P: p, Q: q,
+			Dp: big.NewInt(1), Dq: big.NewInt(1), Qinv: big.NewInt(1)})
+		return encodeArmor("RSA PRIVATE KEY", nil, b, 64)
+	}
 	for _, row := range []struct {
 		name string
 		data []byte
@@ -252,18 +261,70 @@ func TestPKCS1MutationTable(t *testing.T) {
 	}{
 		{"swapped primes, wrong CRT", der(q, p, big.NewInt(1)), nil},
 		{"wrong iqmp", der(p, q, big.NewInt(5)), nil},
+		{"d >= n, repaired", derD(new(big.Int).Add(rk.D, new(big.Int).Lsh(lambda, 4))), nil},
 		{"n != p*q", der(p, new(big.Int).Add(q, big.NewInt(2)), big.NewInt(1)), ErrMalformed},
 		{"CRLF, no final newline", bytes.TrimSpace(bytes.ReplaceAll(EncodePKCS1PrivateKey(rk), []byte("\n"), []byte("\r\n"))), nil},
 		{"bad base64", []byte("-----BEGIN RSA PRIVATE KEY-----\n!!!\n-----END RSA PRIVATE KEY-----\n"), ErrMalformed},
+		{"unbalanced composite factors", forgedPKCS1(t, 2048, 1900), ErrMalformed},
+		{"unbalanced composite factors, 16384 bits", forgedPKCS1(t, 16384, 16000), ErrMalformed},
+		{"RSA below 1024 bits", smallPKCS1(t), ErrMalformed},
 		{"legacy-encrypted without passphrase", []byte("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\n" + base64.StdEncoding.EncodeToString(make([]byte, 16)) + "\n-----END RSA PRIVATE KEY-----\n"), ErrPassphraseRequired},
 	} {
 		k, _, err := ParsePrivateKey(row.data, nil)
 		if row.want == nil {
-			if err != nil || !k.(*rsa.PrivateKey).Equal(rk) || k.(*rsa.PrivateKey).Precomputed.Qinv.Cmp(rk.Precomputed.Qinv) != 0 {
+			if err != nil || !k.(*rsa.PrivateKey).PublicKey.Equal(&rk.PublicKey) || k.(*rsa.PrivateKey).Validate() != nil ||
+				k.(*rsa.PrivateKey).D.Cmp(rk.N) >= 0 || k.(*rsa.PrivateKey).Precomputed.Qinv.Cmp(rk.Precomputed.Qinv) != 0 {
 				t.Errorf("%s: %v", row.name, err)
 			}
 		} else if !errors.Is(err, row.want) {
 			t.Errorf("%s: err = %v, want %v", row.name, err, row.want)
 		}
+	}
+}
+
+// forgedPKCS1 is a PKCS#1 key with composite, very unbalanced factors
+// (pbits and nbits-pbits) and a consistent d: crypto/rsa's Validate takes
+// seconds on such keys at 16384 bits, so they must be refused up front.
+func forgedPKCS1(t testing.TB, nbits, pbits int) []byte {
+	t.Helper()
+	e := big.NewInt(65537)
+	r := mrand.New(mrand.NewPCG(1, 2))
+	rnd := func(bits int) *big.Int {
+		x := new(big.Int)
+		for i := 0; i < bits; i += 32 {
+			x.Lsh(x, 32).Or(x, big.NewInt(int64(r.Uint32())))
+		}
+		x.Rsh(x, uint(x.BitLen()-bits+1))
+		return x.SetBit(x, bits-1, 1).SetBit(x, 0, 1)
+	}
+	for {
+		p, q := rnd(pbits), rnd(nbits-pbits)
+		n := new(big.Int).Mul(p, q)
+		pm, qm := new(big.Int).Sub(p, bigOne), new(big.Int).Sub(q, bigOne)
+		l := new(big.Int).Div(new(big.Int).Mul(pm, qm), new(big.Int).GCD(nil, nil, pm, qm))
+		d := new(big.Int).ModInverse(e, l)
+		if d == nil || n.BitLen() != nbits {
+			continue
+		}
+		b, _ := asn1.Marshal(pkcs1PrivateKey{N: n, E: e, D: d, P: p, Q: q, Dp: bigOne, Dq: bigOne, Qinv: bigOne})
+		return encodeArmor("RSA PRIVATE KEY", nil, b, 64)
+	}
+}
+
+// smallPKCS1 is a valid 768-bit RSA key, which ssh-keygen 9.2 refuses.
+func smallPKCS1(t testing.TB) []byte {
+	t.Helper()
+	e := big.NewInt(65537)
+	for {
+		p, _ := crand.Prime(crand.Reader, 384)
+		q, _ := crand.Prime(crand.Reader, 384)
+		n := new(big.Int).Mul(p, q)
+		pm, qm := new(big.Int).Sub(p, bigOne), new(big.Int).Sub(q, bigOne)
+		d := new(big.Int).ModInverse(e, new(big.Int).Mul(pm, qm))
+		if d == nil || p.Cmp(q) == 0 || n.BitLen() != 768 {
+			continue
+		}
+		b, _ := asn1.Marshal(pkcs1PrivateKey{N: n, E: e, D: d, P: p, Q: q, Dp: bigOne, Dq: bigOne, Qinv: bigOne})
+		return encodeArmor("RSA PRIVATE KEY", nil, b, 64)
 	}
 }

@@ -160,6 +160,9 @@ func appendPrivateFields(b *sshwire.Builder, key crypto.Signer) error {
 		if len(k.Primes) != 2 {
 			return unsupported("multi-prime RSA")
 		}
+		if k.N.BitLen() < MinRSABits {
+			return fmt.Errorf("pemenc: RSA key of %d bits is below the %d-bit minimum", k.N.BitLen(), MinRSABits)
+		}
 		p, q := k.Primes[0], k.Primes[1]
 		iqmp := new(big.Int).ModInverse(q, p)
 		if iqmp == nil {

@@ -10,6 +10,10 @@ import (
 
 var bigOne = big.NewInt(1)
 
+// MinRSABits is the smallest RSA modulus pemenc reads or writes, as
+// ssh-keygen 9.2 (SSH_RSA_MINIMUM_MODULUS_SIZE).
+const MinRSABits = 1024
+
 // newRSAKey builds a normalised RSA key from the numbers a file carries.
 // It checks n = p·q and d·e ≡ 1, but ignores stored CRT values (iqmp, dP,
 // dQ): files with p and q swapped or a wrong iqmp are repaired, as
@@ -19,15 +23,28 @@ func newRSAKey(n, e, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, wrapWire(err)
 	}
-	// Bound p and q before multiplying: hostile files may carry huge ones.
-	if p.BitLen() > n.BitLen() || q.BitLen() > n.BitLen() {
-		return nil, malformed("RSA prime larger than the modulus")
+	// ssh-keygen 9.2 refuses RSA keys below 1024 bits (SSH_RSA_MINIMUM_MODULUS_SIZE).
+	if n.BitLen() < MinRSABits {
+		return nil, malformed("RSA modulus of %d bits is below the %d-bit minimum", n.BitLen(), MinRSABits)
 	}
-	if p.Cmp(bigOne) <= 0 || q.Cmp(bigOne) <= 0 || d.Sign() <= 0 || d.Cmp(n) >= 0 {
+	if p.Cmp(bigOne) <= 0 || q.Cmp(bigOne) <= 0 || d.Sign() <= 0 {
 		return nil, malformed("RSA private values out of range")
 	}
-	if new(big.Int).Mul(p, q).Cmp(n) != 0 {
-		return nil, malformed("RSA modulus is not p·q")
+	// Cheap refusals before Validate, which takes seconds on forged
+	// 16384-bit keys with unbalanced composite factors.
+	if err := sshwire.CheckRSAPrimes(n, p, q); err != nil {
+		return nil, wrapWire(err)
+	}
+	if d.Cmp(n) >= 0 {
+		// ssh-keygen and openssl accept d ≥ n; crypto/rsa cannot use it,
+		// so take the equivalent e⁻¹ mod λ(n) (as ppk does).
+		pm1, qm1 := new(big.Int).Sub(p, bigOne), new(big.Int).Sub(q, bigOne)
+		g := new(big.Int).GCD(nil, nil, pm1, qm1)
+		lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), g)
+		d = new(big.Int).ModInverse(e, lambda)
+		if d == nil {
+			return nil, malformed("RSA private exponent does not match the public key")
+		}
 	}
 	if p.Cmp(q) < 0 {
 		p, q = q, p

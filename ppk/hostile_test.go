@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -422,6 +423,54 @@ func TestInconsistent(t *testing.T) {
 	for name, data := range cases {
 		if _, err := Decode(data, nil, nil); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// forgedRSA returns n, e, d, p, q with composite, very unbalanced p and q
+// (pbits and nbits-pbits) and a d that satisfies ed ≡ 1 mod λ(n).
+func forgedRSA(t testing.TB, nbits, pbits int) (n, e, d, p, q *big.Int) {
+	t.Helper()
+	one := big.NewInt(1)
+	e = big.NewInt(65537)
+	r := rand.New(rand.NewPCG(1, 2))
+	rnd := func(bits int) *big.Int {
+		x := new(big.Int)
+		for i := 0; i < bits; i += 32 {
+			x.Lsh(x, 32).Or(x, big.NewInt(int64(r.Uint32())))
+		}
+		x.Rsh(x, uint(x.BitLen()-bits+1))
+		x.SetBit(x, bits-1, 1).SetBit(x, 0, 1)
+		return x
+	}
+	for {
+		p, q = rnd(pbits), rnd(nbits-pbits)
+		n = new(big.Int).Mul(p, q)
+		pm, qm := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
+		g := new(big.Int).GCD(nil, nil, pm, qm)
+		d = new(big.Int).ModInverse(e, new(big.Int).Div(new(big.Int).Mul(pm, qm), g))
+		if d != nil && n.BitLen() == nbits {
+			return
+		}
+	}
+}
+
+// TestForgedUnbalancedRSA: composite, unbalanced factors that make
+// crypto/rsa's Validate take seconds at 16384 bits are refused up front.
+func TestForgedUnbalancedRSA(t *testing.T) {
+	for _, bits := range [][2]int{{2048, 1900}, {16384, 16000}} {
+		n, e, d, p, q := forgedRSA(t, bits[0], bits[1])
+		pub, err := sshwire.MarshalPublicKey(&rsa.PublicKey{N: n, E: int(e.Int64())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b sshwire.Builder
+		b.MPInt(d)
+		b.MPInt(p)
+		b.MPInt(q)
+		b.MPInt(big.NewInt(1))
+		if _, err := Decode(buildPlain(3, "ssh-rsa", "forged", pub, b.B), nil, nil); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%d/%d: err = %v, want ErrMalformed", bits[0], bits[1], err)
 		}
 	}
 }

@@ -174,8 +174,10 @@ func rsaKey(pub *rsa.PublicKey, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 	if p.Cmp(one) <= 0 || q.Cmp(one) <= 0 || p.Cmp(q) == 0 || d.Sign() <= 0 {
 		return nil, malformed("RSA private key out of range")
 	}
-	if new(big.Int).Mul(p, q).Cmp(pub.N) != 0 {
-		return nil, malformed("RSA private key does not match the public key")
+	// Cheap refusals first: Precompute and Validate take seconds on
+	// forged 16384-bit keys with unbalanced composite factors.
+	if err := sshwire.CheckRSAPrimes(pub.N, p, q); err != nil {
+		return nil, malformed("RSA private key does not match the public key: %v", err)
 	}
 	e := big.NewInt(int64(pub.E))
 	for _, x := range []*big.Int{p, q} {
@@ -193,22 +195,20 @@ func rsaKey(pub *rsa.PublicKey, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 		D:         d,
 		Primes:    []*big.Int{p, q},
 	}
-	k.Precompute()
-	if k.Validate() != nil {
+	if d.Cmp(pub.N) >= 0 {
 		// PuTTY accepts any d with ed ≡ 1 mod p-1 and q-1, even d ≥ n,
 		// which crypto/rsa cannot use: take the equivalent e⁻¹ mod λ(n).
 		pm1, qm1 := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
 		g := new(big.Int).GCD(nil, nil, pm1, qm1)
 		lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), g)
 		k.D = new(big.Int).ModInverse(e, lambda)
-		k.Precomputed = rsa.PrecomputedValues{}
 		if k.D == nil {
 			return nil, malformed("unusable RSA key")
 		}
-		k.Precompute()
-		if err := k.Validate(); err != nil {
-			return nil, malformed("unusable RSA key: %v", err)
-		}
+	}
+	k.Precompute()
+	if err := k.Validate(); err != nil {
+		return nil, malformed("unusable RSA key: %v", err)
 	}
 	return k, nil
 }

@@ -33,7 +33,41 @@ var ErrMalformed = errors.New("sshwire: malformed data")
 type UnsupportedKeyTypeError struct{ Type string }
 
 func (e *UnsupportedKeyTypeError) Error() string {
-	return fmt.Sprintf("unsupported key type %q", e.Type)
+	return "unsupported key type " + Quote(e.Type)
+}
+
+// MaxQuoted bounds how many bytes of a file-derived string Quote keeps.
+const MaxQuoted = 64
+
+// Quote returns s for an error message: Go-quoted, cut to MaxQuoted bytes
+// with an ellipsis, so a hostile file cannot make errors arbitrarily long.
+func Quote(s string) string {
+	if len(s) <= MaxQuoted {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q...", s[:MaxQuoted])
+}
+
+// RSAPrimeSlack is how far, in bits, each RSA prime may be from half the
+// modulus. ssh-keygen, openssl and puttygen all make p and q exactly
+// nbits/2 bits long (crypto/rsa: nbits/2 and nbits-nbits/2).
+const RSAPrimeSlack = 32
+
+// CheckRSAPrimes cheaply refuses RSA factors that no real tool writes,
+// before anything costly (crypto/rsa's Precompute and Validate take
+// seconds on a 16384-bit modulus with very unbalanced composite factors):
+// n must be p·q and each factor within RSAPrimeSlack bits of n's half.
+func CheckRSAPrimes(n, p, q *big.Int) error {
+	half := n.BitLen() / 2
+	for _, x := range []*big.Int{p, q} {
+		if x.Sign() <= 0 || x.BitLen() < half-RSAPrimeSlack || x.BitLen() > half+RSAPrimeSlack+1 {
+			return fmt.Errorf("%w: RSA prime of %d bits for a %d-bit modulus", ErrMalformed, x.BitLen(), n.BitLen())
+		}
+	}
+	if new(big.Int).Mul(p, q).Cmp(n) != 0 {
+		return fmt.Errorf("%w: RSA modulus is not p·q", ErrMalformed)
+	}
+	return nil
 }
 
 // Builder appends SSH wire values to a byte slice.
@@ -232,6 +266,17 @@ func ParsePublicKey(blob []byte) (any, error) {
 	return pub, nil
 }
 
+// ParsePublicKeyLenient is ParsePublicKey but ignores bytes after the
+// key's fields, as PuTTY does for the MAC-covered public blob of a PPK file.
+func ParsePublicKeyLenient(blob []byte) (any, error) {
+	r := NewReader(blob)
+	alg := string(r.String())
+	if r.Err() != nil {
+		return nil, r.Err()
+	}
+	return ReadPublicKeyFields(r, alg)
+}
+
 // ReadPublicKeyFields reads the fields that follow the algorithm name in a
 // public-key blob (or in an OpenSSH private section, where they are the same
 // for ECDSA and Ed25519's pk).
@@ -260,7 +305,7 @@ func ReadPublicKeyFields(r *Reader, alg string) (any, error) {
 			return nil, r.Err()
 		}
 		if "ecdsa-sha2-"+curve != alg {
-			return nil, fmt.Errorf("%w: curve %q does not match %s", ErrMalformed, curve, alg)
+			return nil, fmt.Errorf("%w: curve %s does not match %s", ErrMalformed, Quote(curve), alg)
 		}
 		return ParseECDSAPoint(alg, pt)
 	}
