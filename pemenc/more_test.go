@@ -59,6 +59,15 @@ func TestKDFCeilings(t *testing.T) {
 	if _, _, err := ParsePrivateKeyWithOptions(data, nil, &ParseOptions{MaxBcryptRounds: 4}); !errors.Is(err, ErrUnsafeKDF) {
 		t.Errorf("no passphrase: %v", err)
 	}
+	// A negative ceiling means the default, not "no bound".
+	huge := bcryptRounds(t, data, 1<<30)
+	neg := &ParseOptions{MaxBcryptRounds: -1, MaxPBKDF2Iterations: -1}
+	if _, _, err := ParsePrivateKeyWithOptions(huge, []byte("pw"), neg); !errors.Is(err, ErrUnsafeKDF) {
+		t.Errorf("negative MaxBcryptRounds: %v", err)
+	}
+	if _, _, err := ParsePrivateKeyWithOptions(data, []byte("pw"), neg); err != nil {
+		t.Errorf("negative ceilings, 5 rounds: %v", err)
+	}
 	for _, s := range pemSeeds[:2] { // PBKDF2 with 1000 iterations
 		if _, _, err := ParsePrivateKeyWithOptions([]byte(s), []byte(fixturePass), &ParseOptions{MaxPBKDF2Iterations: 999}); !errors.Is(err, ErrUnsafeKDF) {
 			t.Errorf("PBKDF2 1000 > 999: %v", err)

@@ -116,14 +116,15 @@ type DecodeOptions struct {
 }
 
 // Default ceilings of DecodeOptions. Argon2's time is proportional to
-// memory × passes; DefaultMaxWork (1 GiB × 2 passes, or 8 MiB × 256 passes)
-// is about 2.5 s on the 2-core VM this package was measured on. puttygen's own choices (8 MiB, ~10-30
-// passes) are far below every ceiling.
+// memory × passes, about 1.25 ms per MiB·pass on the 2-core VM this package
+// was measured on, so DefaultMaxWork (1 GiB × 1 pass, or 8 MiB × 128
+// passes) bounds a hostile file to about 1.3 s. puttygen's own choices
+// (8 MiB, ~10-30 passes) are far below every ceiling.
 const (
 	DefaultMaxMemory      = 1 << 20 // KiB = 1 GiB
 	DefaultMaxPasses      = 1 << 16
 	DefaultMaxParallelism = 1 << 10
-	DefaultMaxWork        = 2 << 20 // KiB × passes
+	DefaultMaxWork        = 1 << 20 // KiB × passes
 )
 
 // Key is a decoded PPK file.
