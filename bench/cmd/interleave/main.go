@@ -24,13 +24,17 @@ import (
 
 // Output is the JSON written for one GOMAXPROCS setting.
 type Output struct {
-	Kind       string          `json:"kind"` // "interleave"
-	Env        bench.Env       `json:"env"`
-	Build      string          `json:"build"` // of this process: "default" or "purego"
-	GOMAXPROCS int             `json:"gomaxprocs"`
-	Bits       int             `json:"bits"`
-	Keys       int             `json:"keys_per_generator"`
-	Mismatches int             `json:"det_keygen_mismatches"`
+	Kind       string    `json:"kind"` // "interleave"
+	Env        bench.Env `json:"env"`
+	Build      string    `json:"build"` // of this process: "default" or "purego"
+	GOMAXPROCS int       `json:"gomaxprocs"`
+	Bits       int       `json:"bits"`
+	Keys       int       `json:"keys_per_generator"`
+	Mismatches int       `json:"det_keygen_mismatches"`
+	// OtherCores is the average number of cores other processes on the
+	// machine kept busy during this run: noise the interleaving spreads
+	// evenly, but which takes the second core from the parallel search.
+	OtherCores float64         `json:"other_processes_cores"`
 	Results    []*bench.Result `json:"results"`
 }
 
@@ -79,6 +83,11 @@ func main() {
 		}
 		o := Output{Kind: "interleave", Env: bench.CurrentEnv(), Build: build, GOMAXPROCS: gmp, Bits: *bits, Keys: *n}
 		r := bench.NewRun(*bits, gens)
+		pids := []int{os.Getpid()}
+		if w != nil {
+			pids = append(pids, w.cmd.Process.Pid)
+		}
+		load := bench.NewLoad(pids...)
 		for i := 0; i < *n; i++ {
 			if err := r.Round(); err != nil {
 				fatal(err)
@@ -87,6 +96,7 @@ func main() {
 				fmt.Fprintf(os.Stderr, "%s GOMAXPROCS=%d: %d/%d keys each\n", build, gmp, i+1, *n)
 			}
 		}
+		o.OtherCores = load.OtherCores()
 		runtime.GOMAXPROCS(prev)
 		r.Finish()
 		o.Results, o.Mismatches = r.Results, r.Mismatches
@@ -97,6 +107,7 @@ func main() {
 				res.SampleMS = nil
 			}
 		}
+		fmt.Printf("other processes kept %.2f cores busy on average during this run\n", o.OtherCores)
 		if r.Mismatches > 0 {
 			fmt.Printf("WARNING: in %d rounds the det-keygen generators' moduli differed for the same seed\n", r.Mismatches)
 		}

@@ -30,6 +30,7 @@ type interleave struct {
 	Bits       int             `json:"bits"`
 	Keys       int             `json:"keys_per_generator"`
 	Mismatches int             `json:"det_keygen_mismatches"`
+	OtherCores *float64        `json:"other_processes_cores"`
 	Results    []*bench.Result `json:"results"`
 }
 
@@ -220,6 +221,16 @@ func writeMarkdown(w *bytes.Buffer, m *meta, runs []*interleave, tl *tools, pool
 			}
 			fmt.Fprintf(w, "| %d | %s | %d | %.1f ± %.1f | %.1f | %.1f | %.1f | %s | %s | %s |\n",
 				r.GOMAXPROCS, name, res.N, res.Mean, res.StdErr, res.Median, res.P90, res.Max, ratio, fil, g)
+		}
+	}
+	if len(runs) > 0 {
+		fmt.Fprintf(w, "\nWhen each row group ran (the machine is shared; busy cores elsewhere slow the 2-core parallel search most):\n\n")
+		for _, r := range runs {
+			other := "not recorded"
+			if r.OtherCores != nil && *r.OtherCores >= 0 {
+				other = fmt.Sprintf("%.2f cores busy with other processes on average", *r.OtherCores)
+			}
+			fmt.Fprintf(w, "- GOMAXPROCS=%d: started %s, load average at start %s; %s.\n", r.GOMAXPROCS, r.Env.Time, r.Env.LoadAvg, other)
 		}
 	}
 	for _, r := range runs {
