@@ -23,6 +23,7 @@ bench=(
   "go test -run ^\$ -bench RSAFromSeed -benchtime 10x -benchmem"
   "go test -run ^\$ -bench CreateKeyPair/rsa -benchtime 20x -benchmem"
   "go test -run ^\$ -bench Ed25519|Encode|CreateKeyPair/ed25519 -benchmem"
+  "go test -run ^\$ -bench AllocsPerCandidate -benchtime 1x -benchmem"
   "go test -run ^\$ -bench Pool -benchtime 50x -benchmem"
 )
 for c in "${cmds[@]}"; do

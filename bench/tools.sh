@@ -20,7 +20,7 @@ command -v ssh-keygen >/dev/null && add "ssh-keygen" 'ssh-keygen -q -t rsa -b 20
 command -v openssl >/dev/null && add "openssl genrsa" 'openssl genrsa -out "$tmp/ossl_$i.pem" 2048 2>/dev/null'
 command -v puttygen >/dev/null && add "puttygen" 'puttygen -q -t rsa -b 2048 --new-passphrase "$tmp/empty" -o "$tmp/putty_$i.ppk"'
 if (cd "$here/.." && go build -o "$tmp/keyforge" ./cmd/keyforge) 2>/dev/null; then
-  add "keyforge create (CLI)" '"$tmp/keyforge" create --name "k$i" --key-out "$tmp/kf_$i.pem" >/dev/null'
+  add "keyforge create (CLI)" '"$tmp/keyforge" create --name "k$i" --type rsa --key-out "$tmp/kf_$i.pem" >/dev/null'
 fi
 if [ ${#names[@]} -eq 0 ]; then echo "tools.sh: no tools found" >&2; exit 1; fi
 
