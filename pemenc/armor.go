@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"slices"
 	"strings"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // block is one PEM-style armoured block. Unlike encoding/pem, the reader
@@ -99,7 +101,7 @@ func decodeArmorFrom(data []byte, from int) (*block, int, error) {
 			}
 			k, v, ok := strings.Cut(l, ":")
 			if !ok {
-				return nil, 0, malformed("bad header line in %s block", typ)
+				return nil, 0, malformed("bad header line in %s block", sshwire.Quote(typ))
 			}
 			b.Headers = append(b.Headers, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
 		}
@@ -114,11 +116,11 @@ func decodeArmorFrom(data []byte, from int) (*block, int, error) {
 		body.WriteString(l)
 	}
 	if !found {
-		return nil, 0, malformed("no %q line", end)
+		return nil, 0, malformed("no %s line", sshwire.Quote(end))
 	}
 	raw, err := base64.StdEncoding.DecodeString(body.String())
 	if err != nil {
-		return nil, 0, malformed("bad base64 in %s block", typ)
+		return nil, 0, malformed("bad base64 in %s block", sshwire.Quote(typ))
 	}
 	b.Bytes = raw
 	return b, i + 1, nil

@@ -88,7 +88,7 @@ func parseKeyFields(s string) (crypto.PublicKey, string, error) {
 		if sshwire.ECDSACurve(alg) == nil && alg != sshwire.RSA && alg != sshwire.Ed25519 {
 			return nil, "", unsupported(alg)
 		}
-		return nil, "", malformed("line says %q but the key is %q", alg, blobAlg)
+		return nil, "", malformed("line says %s but the key is %s", sshwire.Quote(alg), sshwire.Quote(string(blobAlg)))
 	}
 	pub, err := sshwire.ParsePublicKey(blob)
 	if err != nil {

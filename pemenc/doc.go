@@ -77,10 +77,7 @@ func malformed(format string, a ...any) error {
 
 func unsupported(name string) error {
 	// Names come from untrusted files: keep messages short.
-	if len(name) > 64 {
-		name = name[:64] + "…"
-	}
-	return fmt.Errorf("%w %q", ErrUnsupportedKeyType, name)
+	return fmt.Errorf("%w %s", ErrUnsupportedKeyType, sshwire.Quote(name))
 }
 
 // wrapWire turns an sshwire error into one of this package's sentinels.

@@ -2,16 +2,19 @@ package pemenc
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -164,5 +167,40 @@ func TestDEREndingInBlank(t *testing.T) {
 	}
 	if !gotPub || !gotPriv {
 		t.Fatal("no DER ending in a blank found")
+	}
+}
+
+// TestLongNamesBounded: file-derived names in errors are cut short, so a
+// 500 KB algorithm or PEM type does not make a 500 KB error.
+func TestLongNamesBounded(t *testing.T) {
+	long := strings.Repeat("a", 500_000)
+	ed := testKeys(t)[2].key.(crypto.Signer)
+	line, err := EncodeAuthorizedKey(ed.Public(), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(line), " ")
+	var blob sshwire.Builder
+	blob.StringS(long)
+	inputs := map[string][]byte{
+		"authorized_keys alg":  []byte(long + " " + rest),
+		"authorized_keys blob": []byte("ssh-ed25519 " + base64.StdEncoding.EncodeToString(blob.B)),
+		"PEM type":             []byte("-----BEGIN " + long + "-----\nAAAA\n-----END " + long + "-----\n"),
+		"PEM type, no END":     []byte("-----BEGIN " + long + "-----\nAAAA\n"),
+		"Proc-Type":            []byte("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: " + long + "\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+		"DEK-Info":             []byte("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: " + long + ",00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+	}
+	for name, in := range inputs {
+		_, _, err1 := ParsePrivateKey(in, []byte("pw"))
+		_, _, err2 := ParsePublicKey(in)
+		_, _, err3 := ParseAuthorizedKey(in)
+		_, err4 := ParsePKCS1PrivateKey(in)
+		for _, err := range []error{err1, err2, err3, err4} {
+			if err == nil {
+				t.Errorf("%s: accepted", name)
+			} else if len(err.Error()) > 300 {
+				t.Errorf("%s: error of %d bytes: %.120s", name, len(err.Error()), err)
+			}
+		}
 	}
 }

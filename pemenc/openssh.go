@@ -80,7 +80,7 @@ func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, e
 			name = "aes256-ctr"
 		}
 		if c = sshCiphers[name]; c == nil {
-			return nil, fmt.Errorf("%w: cipher %q", ErrUnsupportedKeyType, name)
+			return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(name))
 		}
 	}
 	pubBlob, err := sshwire.MarshalPublicKey(key.Public())
@@ -255,7 +255,7 @@ func ParseOpenSSHPrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptio
 		return nil, "", err
 	}
 	if b.Type != opensshPEMType {
-		return nil, "", malformed("PEM type %q, want %s", b.Type, opensshPEMType)
+		return nil, "", malformed("PEM type %s, want %s", sshwire.Quote(b.Type), opensshPEMType)
 	}
 	return parseOpenSSHBinary(b.Bytes, passphrase, opts)
 }
@@ -290,7 +290,7 @@ func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Sign
 	switch {
 	case cipherName == "none":
 		if kdfName != "none" || len(kdfOpts) != 0 {
-			return nil, "", malformed("cipher none with kdf %q", kdfName)
+			return nil, "", malformed("cipher none with kdf %s", sshwire.Quote(kdfName))
 		}
 	default:
 		c = sshCiphers[cipherName]
@@ -389,7 +389,7 @@ func readPrivateFields(r *sshwire.Reader) (crypto.Signer, error) {
 			return nil, wrapWire(r.Err())
 		}
 		if "ecdsa-sha2-"+string(curve) != alg {
-			return nil, malformed("curve %q does not match %s", curve, alg)
+			return nil, malformed("curve %s does not match %s", sshwire.Quote(string(curve)), alg)
 		}
 		return newECDSAKey(alg, pt, d)
 	}

@@ -2,6 +2,8 @@ package pemenc
 
 import (
 	"crypto/rsa"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // EncodePKCS1PrivateKey returns k as a PKCS#1 "RSA PRIVATE KEY" PEM block
@@ -24,7 +26,7 @@ func ParsePKCS1PrivateKey(data []byte) (*rsa.PrivateKey, error) {
 		return nil, err
 	}
 	if b.Type != "RSA PRIVATE KEY" {
-		return nil, malformed("PEM type %q, want RSA PRIVATE KEY", b.Type)
+		return nil, malformed("PEM type %s, want RSA PRIVATE KEY", sshwire.Quote(b.Type))
 	}
 	if _, ok := b.header("Proc-Type"); ok {
 		return nil, ErrPassphraseRequired

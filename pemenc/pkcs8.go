@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // Object identifiers (RFC 8017, RFC 5480, RFC 8410, RFC 8018).
@@ -235,14 +237,14 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 		return nil, malformed("bad EncryptedPrivateKeyInfo")
 	}
 	if !e.Algo.Algorithm.Equal(oidPBES2) {
-		return nil, fmt.Errorf("%w: encryption scheme %s (only PBES2)", ErrUnsupportedKeyType, e.Algo.Algorithm)
+		return nil, fmt.Errorf("%w: encryption scheme %s (only PBES2)", ErrUnsupportedKeyType, sshwire.Quote(e.Algo.Algorithm.String()))
 	}
 	var p pbes2Params
 	if rest, err := asn1.Unmarshal(e.Algo.Parameters.FullBytes, &p); err != nil || len(rest) != 0 {
 		return nil, malformed("bad PBES2 parameters")
 	}
 	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
-		return nil, fmt.Errorf("%w: KDF %s (only PBKDF2)", ErrUnsupportedKeyType, p.KDF.Algorithm)
+		return nil, fmt.Errorf("%w: KDF %s (only PBKDF2)", ErrUnsupportedKeyType, sshwire.Quote(p.KDF.Algorithm.String()))
 	}
 	var kp pbkdf2Params
 	if rest, err := asn1.Unmarshal(p.KDF.Parameters.FullBytes, &kp); err != nil || len(rest) != 0 {
@@ -261,7 +263,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	case prf.Equal(oidHMACSHA512):
 		h = sha512.New
 	default:
-		return nil, fmt.Errorf("%w: PBKDF2 PRF %s", ErrUnsupportedKeyType, prf)
+		return nil, fmt.Errorf("%w: PBKDF2 PRF %s", ErrUnsupportedKeyType, sshwire.Quote(prf.String()))
 	}
 	var keyLen int
 	var newBlock func([]byte) (cipher.Block, error)
@@ -275,7 +277,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	case s.Equal(oidDESEDE3CBC):
 		keyLen, newBlock = 24, des.NewTripleDESCipher
 	default:
-		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, s)
+		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(s.String()))
 	}
 	var iv []byte
 	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 {
@@ -336,7 +338,7 @@ func cbcDecrypt(newBlock func([]byte) (cipher.Block, error), key, iv, ct []byte)
 func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
 	pt, _ := b.header("Proc-Type")
 	if strings.ReplaceAll(pt, " ", "") != "4,ENCRYPTED" {
-		return nil, malformed("unknown Proc-Type %q", pt)
+		return nil, malformed("unknown Proc-Type %s", sshwire.Quote(pt))
 	}
 	dek, ok := b.header("DEK-Info")
 	if !ok {
@@ -357,7 +359,7 @@ func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
 	case "DES-CBC":
 		keyLen, newBlock = 8, des.NewCipher
 	default:
-		return nil, fmt.Errorf("%w: PEM cipher %q", ErrUnsupportedKeyType, alg)
+		return nil, fmt.Errorf("%w: PEM cipher %s", ErrUnsupportedKeyType, sshwire.Quote(alg))
 	}
 	iv, err := hex.DecodeString(strings.TrimSpace(ivHex))
 	if err != nil || len(iv) < 8 {

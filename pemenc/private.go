@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto"
 	"errors"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // ParsePrivateKey reads a private key in any format this package knows,
@@ -64,7 +66,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	case "DSA PRIVATE KEY":
 		err = unsupported("DSA")
 	default:
-		err = malformed("PEM type %q is not a private key", b.Type)
+		err = malformed("PEM type %s is not a private key", sshwire.Quote(b.Type))
 	}
 	if err != nil {
 		if _, enc := b.header("Proc-Type"); enc && errors.Is(err, ErrMalformed) {

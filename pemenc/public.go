@@ -243,7 +243,7 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 	case opensshPEMType:
 		return opensshPublic(b.Bytes)
 	}
-	return nil, "", malformed("PEM type %q is not a public key", b.Type)
+	return nil, "", malformed("PEM type %s is not a public key", sshwire.Quote(b.Type))
 }
 
 // opensshPublic returns the envelope public key of an OpenSSH private key,

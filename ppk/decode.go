@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"strings"
+
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // PuTTY's limits (sshpubk.c): a key blob of at most 256 KiB, so fewer than
@@ -251,7 +253,7 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		return nil, err
 	}
 	if f.encryption != EncryptionNone && f.encryption != EncryptionAES {
-		return nil, malformed("unknown encryption %q", short(f.encryption))
+		return nil, malformed("unknown encryption %s", sshwire.Quote(f.encryption))
 	}
 	if f.comment, err = s.field("Comment"); err != nil {
 		return nil, err
@@ -272,7 +274,7 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		case Argon2id, Argon2i, Argon2d:
 			p.kdf = v
 		default:
-			return nil, malformed("unknown key derivation %q", short(v))
+			return nil, malformed("unknown key derivation %s", sshwire.Quote(v))
 		}
 		for _, x := range []struct {
 			name string
@@ -305,13 +307,6 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	}
 	// Anything after the MAC line is ignored, as PuTTY does.
 	return f, nil
-}
-
-func short(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "..."
-	}
-	return s
 }
 
 // DecodePublic reads the public half of a PPK file without a passphrase,

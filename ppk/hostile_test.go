@@ -476,3 +476,22 @@ func TestForgedUnbalancedRSA(t *testing.T) {
 		}
 	}
 }
+
+// TestLongNamesBounded: file-derived names in errors are cut short.
+func TestLongNamesBounded(t *testing.T) {
+	long := strings.Repeat("a", 500_000)
+	plain := smallPlain(t)
+	var blob sshwire.Builder
+	blob.StringS(strings.Repeat("b", 2000))
+	for name, data := range map[string][]byte{
+		"key type":       buildPlain(3, long, "x", blob.B, []byte{0}),
+		"blob key type":  buildPlain(3, strings.Repeat("b", 2000), "x", blob.B, []byte{0}),
+		"encryption":     setHeader(plain, "Encryption", long),
+		"key derivation": setHeader(setHeader(smallEncrypted(t), "Key-Derivation", long), "Encryption", "aes256-cbc"),
+	} {
+		_, err := Decode(data, []byte("pw"), nil)
+		if err == nil || len(err.Error()) > 300 {
+			t.Errorf("%s: %.120v (%d bytes)", name, err, len(fmt.Sprint(err)))
+		}
+	}
+}

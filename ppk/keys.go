@@ -16,10 +16,7 @@ import (
 // unsupported returns an ErrUnsupportedKeyType error naming alg (quoted and
 // cut short: it comes from untrusted input).
 func unsupported(alg string) error {
-	if len(alg) > 64 {
-		alg = alg[:64] + "..."
-	}
-	return fmt.Errorf("%w %q", ErrUnsupportedKeyType, alg)
+	return fmt.Errorf("%w %s", ErrUnsupportedKeyType, sshwire.Quote(alg))
 }
 
 func malformed(format string, a ...any) error {

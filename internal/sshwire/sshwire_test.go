@@ -10,6 +10,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -132,4 +133,19 @@ func FuzzParsePublicKey(f *testing.F) {
 			t.Fatalf("re-marshalled key does not parse: %v", err)
 		}
 	})
+}
+
+// TestQuoteBounded: a 500 KB algorithm name gives a short error.
+func TestQuoteBounded(t *testing.T) {
+	long := strings.Repeat("x", 500_000)
+	var b Builder
+	b.StringS(long)
+	_, err := ParsePublicKey(b.B)
+	var u *UnsupportedKeyTypeError
+	if !errors.As(err, &u) || len(err.Error()) > 100 || !strings.HasSuffix(err.Error(), `"...`) {
+		t.Errorf("err = %.200v (%d bytes)", err, len(err.Error()))
+	}
+	if got := Quote("ssh-dss"); got != `"ssh-dss"` {
+		t.Errorf("Quote = %s", got)
+	}
 }
