@@ -17,7 +17,7 @@ func EncodeAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 	if strings.ContainsAny(comment, "\r\n") {
 		return nil, fmt.Errorf("pemenc: authorized_keys comment contains a line break")
 	}
-	blob, err := sshwire.MarshalPublicKey(pub)
+	blob, err := marshalPublicBlob(pub)
 	if err != nil {
 		return nil, unsupportedGo(pub)
 	}
@@ -90,7 +90,7 @@ func parseKeyFields(s string) (crypto.PublicKey, string, error) {
 		}
 		return nil, "", malformed("line says %s but the key is %s", sshwire.Quote(alg), sshwire.Quote(string(blobAlg)))
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := parsePublicBlob(blob)
 	if err != nil {
 		return nil, "", wrapWire(err)
 	}

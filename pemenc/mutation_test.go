@@ -173,6 +173,7 @@ func TestMutationTable(t *testing.T) {
 		}), "", nil, sshAccepts, ""},
 		{"text after END", append(append([]byte(nil), goodData...), "trailing garbage\n"...), "", nil, sshAccepts, ""},
 		{"RSA p and q swapped", rsaParts(rk, rsaFields(rk.N, e, rk.D, new(big.Int).ModInverse(p, q), q, p, nil)).armour(), "", nil, sshAccepts, ""},
+		{"RSA d >= n (d + 16λ), repaired", rsaParts(rk, rsaFields(rk.N, e, new(big.Int).Add(rk.D, new(big.Int).Lsh(lambdaOf(p, q), 4)), iqmp, p, q, nil)).armour(), "", nil, sshAccepts, ""},
 		{"RSA wrong iqmp", rsaParts(rk, rsaFields(rk.N, e, rk.D, big.NewInt(1), p, q, nil)).armour(), "", nil, sshAccepts, ""},
 		// Accepted although ssh-keygen refuses: whitespace-only armour differences.
 		{"CRLF", bytes.ReplaceAll(goodData, []byte("\n"), []byte("\r\n")), "", nil, sshRejects, ""},
@@ -327,4 +328,48 @@ func smallPKCS1(t testing.TB) []byte {
 		b, _ := asn1.Marshal(pkcs1PrivateKey{N: n, E: e, D: d, P: p, Q: q, Dp: bigOne, Dq: bigOne, Qinv: bigOne})
 		return encodeArmor("RSA PRIVATE KEY", nil, b, 64)
 	}
+}
+
+// TestRSABelow1024: ssh-keygen 9.2 refuses RSA keys below 1024 bits in
+// every form, so pemenc neither reads nor writes them.
+func TestRSABelow1024(t *testing.T) {
+	testtool.Require(t, "ssh-keygen")
+	pemData := smallPKCS1(t)
+	b, _ := decodeArmor(pemData)
+	var k pkcs1PrivateKey
+	if _, err := asn1.Unmarshal(b.Bytes, &k); err != nil {
+		t.Fatal(err)
+	}
+	small := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: k.N, E: int(k.E.Int64())}, D: k.D, Primes: []*big.Int{k.P, k.Q}}
+	small.Precompute()
+	pub := &small.PublicKey
+	var blob sshwire.Builder
+	blob.StringS("ssh-rsa")
+	blob.MPInt(k.E)
+	blob.MPInt(k.N)
+	line := []byte("ssh-rsa " + base64.StdEncoding.EncodeToString(blob.B) + " small\n")
+	if out, _, err := testtool.RunErr(t, nil, "ssh-keygen", "-l", "-f", testtool.WriteFile(t, "small.pub", line)); err == nil {
+		t.Fatalf("ssh-keygen accepts a 768-bit key: %s", out)
+	}
+	if _, _, err := ParseAuthorizedKey(line); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "1024") {
+		t.Errorf("ParseAuthorizedKey: %v", err)
+	}
+	if _, _, err := ParsePrivateKey(pemData, nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "1024") {
+		t.Errorf("ParsePrivateKey: %v", err)
+	}
+	if _, err := EncodeAuthorizedKey(pub, "c"); err == nil {
+		t.Error("EncodeAuthorizedKey wrote a 768-bit key")
+	}
+	if _, err := EncodeOpenSSHPrivateKey(small, nil); err == nil {
+		t.Error("EncodeOpenSSHPrivateKey wrote a 768-bit key")
+	}
+	if _, err := EncodePKCS8PrivateKey(small); err == nil {
+		t.Error("EncodePKCS8PrivateKey wrote a 768-bit key")
+	}
+}
+
+// lambdaOf is λ(pq) = lcm(p-1, q-1).
+func lambdaOf(p, q *big.Int) *big.Int {
+	pm1, qm1 := new(big.Int).Sub(p, bigOne), new(big.Int).Sub(q, bigOne)
+	return new(big.Int).Div(new(big.Int).Mul(pm1, qm1), new(big.Int).GCD(nil, nil, pm1, qm1))
 }

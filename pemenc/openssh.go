@@ -83,7 +83,7 @@ func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, e
 			return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(name))
 		}
 	}
-	pubBlob, err := sshwire.MarshalPublicKey(key.Public())
+	pubBlob, err := marshalPublicBlob(key.Public())
 	if err != nil {
 		return nil, unsupportedGo(key)
 	}
@@ -280,7 +280,7 @@ func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Sign
 	if r.Err() != nil {
 		return nil, "", wrapWire(r.Err())
 	}
-	envPub, err := sshwire.ParsePublicKey(pubBlob)
+	envPub, err := parsePublicBlob(pubBlob)
 	if err != nil {
 		return nil, "", wrapWire(err)
 	}

@@ -26,7 +26,7 @@ const (
 // as `ssh-keygen -e` writes it: a `Comment: "…"` header when comment is not
 // empty (continued with "\" past 72 bytes), a 70-column body, final "\n".
 func EncodeRFC4716PublicKey(pub crypto.PublicKey, comment string) ([]byte, error) {
-	blob, err := sshwire.MarshalPublicKey(pub)
+	blob, err := marshalPublicBlob(pub)
 	if err != nil {
 		return nil, unsupportedGo(pub)
 	}
@@ -104,7 +104,7 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if err != nil {
 		return nil, "", malformed("bad base64 in RFC 4716 body")
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := parsePublicBlob(blob)
 	if err != nil {
 		return nil, "", wrapWire(err)
 	}
@@ -114,7 +114,7 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 // EncodePKIXPublicKey returns pub as a PKIX "PUBLIC KEY" (SubjectPublicKeyInfo)
 // PEM block, 64 columns, as `openssl pkey -pubout` writes it.
 func EncodePKIXPublicKey(pub crypto.PublicKey) ([]byte, error) {
-	if _, err := sshwire.MarshalPublicKey(pub); err != nil {
+	if _, err := marshalPublicBlob(pub); err != nil {
 		return nil, unsupportedGo(pub)
 	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
@@ -157,11 +157,11 @@ func parsePKIXDER(der []byte) (crypto.PublicKey, error) {
 
 // checkPublic applies the same bounds as the SSH wire parser.
 func checkPublic(pub crypto.PublicKey) (crypto.PublicKey, error) {
-	blob, err := sshwire.MarshalPublicKey(pub)
+	blob, err := marshalPublicBlob(pub)
 	if err != nil {
 		return nil, unsupportedGo(pub)
 	}
-	p, err := sshwire.ParsePublicKey(blob)
+	p, err := parsePublicBlob(blob)
 	return p, wrapWire(err)
 }
 
@@ -239,6 +239,9 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 		if err != nil {
 			return nil, "", wrapWire(err)
 		}
+		if err := checkRSASize(pub); err != nil {
+			return nil, "", err
+		}
 		return pub, "", nil
 	case opensshPEMType:
 		return opensshPublic(b.Bytes)
@@ -271,6 +274,6 @@ func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
 		}
 		return k.Public(), c, nil
 	}
-	pub, err := sshwire.ParsePublicKey(pubBlob)
+	pub, err := parsePublicBlob(pubBlob)
 	return pub, "", wrapWire(err)
 }

@@ -117,3 +117,32 @@ func marshalPKCS1DER(k *rsa.PrivateKey) []byte {
 	}
 	return der
 }
+
+// checkRSASize refuses RSA keys below MinRSABits, as ssh-keygen 9.2 does
+// for every key it reads or writes.
+func checkRSASize(pub any) error {
+	if k, ok := pub.(*rsa.PublicKey); ok && k.N != nil && k.N.BitLen() < MinRSABits {
+		return malformed("RSA modulus of %d bits is below the %d-bit minimum", k.N.BitLen(), MinRSABits)
+	}
+	return nil
+}
+
+// parsePublicBlob is sshwire.ParsePublicKey plus the RSA size floor.
+func parsePublicBlob(blob []byte) (any, error) {
+	pub, err := sshwire.ParsePublicKey(blob)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRSASize(pub); err != nil {
+		return nil, err
+	}
+	return pub, nil
+}
+
+// marshalPublicBlob is sshwire.MarshalPublicKey plus the RSA size floor.
+func marshalPublicBlob(pub any) ([]byte, error) {
+	if err := checkRSASize(pub); err != nil {
+		return nil, err
+	}
+	return sshwire.MarshalPublicKey(pub)
+}
