@@ -140,6 +140,7 @@ func TestMutationTable(t *testing.T) {
 		{"n != p*q", rsaParts(rk, rsaFields(rk.N, e, rk.D, iqmp, p, new(big.Int).Add(q, big.NewInt(2)), nil)).armour(), "", ErrMalformed, sshAccepts, "p·q"},
 		{"text before BEGIN (we accept)", append([]byte("junk\n"), goodData...), "", nil, sshRejects, ""},
 		{"trailing bytes after the private section", mut(func(p *osshParts) { p.trailing = []byte{0} }), "", ErrMalformed, sshRejects, "trailing"},
+		{"RFC 1421 header lines", []byte(strings.Replace(string(goodData), "KEY-----\n", "KEY-----\nProc-Type: 4,ENCRYPTED\nComment: x\n\n", 1)), "", ErrMalformed, sshRejects, "header lines"},
 		{"bad magic", []byte(strings.Replace(string(goodData), "b3BlbnNzaC1rZXktdjEA", "b3BlbnNzaC1rZXktdjIA", 1)), "", ErrMalformed, sshRejects, "magic"},
 		{"cipher none with kdf bcrypt", mut(func(p *osshParts) { p.kdf = "bcrypt" }), "", ErrMalformed, sshRejects, "kdf"},
 		{"unknown cipher", mut(func(p *osshParts) { p.cipher = "blowfish-cbc"; p.kdf = "bcrypt" }), "", ErrUnsupportedKeyType, sshRejects, "blowfish-cbc"},

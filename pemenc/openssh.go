@@ -257,8 +257,20 @@ func ParseOpenSSHPrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptio
 	if b.Type != opensshPEMType {
 		return nil, "", malformed("PEM type %s, want %s", sshwire.Quote(b.Type), opensshPEMType)
 	}
+	return parseOpenSSHBlock(b, passphrase, opts)
+}
+
+// parseOpenSSHBlock refuses RFC 1421 header lines ("Name: value") in the
+// armour, as ssh-keygen does (its base64 decoder fails on them), then
+// decodes the binary.
+func parseOpenSSHBlock(b *block, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+	if len(b.Headers) != 0 {
+		return nil, "", errOpenSSHHeaders
+	}
 	return parseOpenSSHBinary(b.Bytes, passphrase, opts)
 }
+
+var errOpenSSHHeaders = malformed("header lines in an %s block", opensshPEMType)
 
 func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
 	if !bytes.HasPrefix(raw, []byte(opensshMagic)) {

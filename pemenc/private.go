@@ -38,7 +38,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 		return nil, "", err
 	}
 	if b.Type == opensshPEMType {
-		return parseOpenSSHBinary(b.Bytes, passphrase, opts)
+		return parseOpenSSHBlock(b, passphrase, opts)
 	}
 	der := b.Bytes
 	if _, ok := b.header("Proc-Type"); ok {

@@ -244,6 +244,9 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 		}
 		return pub, "", nil
 	case opensshPEMType:
+		if len(b.Headers) != 0 {
+			return nil, "", errOpenSSHHeaders
+		}
 		return opensshPublic(b.Bytes)
 	}
 	return nil, "", malformed("PEM type %s is not a public key", sshwire.Quote(b.Type))
