@@ -36,8 +36,8 @@ func main() {
 			fatal(err)
 		}
 		res.SampleMS = nil
-		fmt.Printf("pool size %2d, %g req/s, %d requests: p50 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms  over 2 ms: %d  (warm-up %.0f ms)\n",
-			res.PoolSize, res.Rate, res.N, res.Median, res.P99, res.Max, res.Mean, res.Over2ms, res.WarmupMS)
+		fmt.Printf("pool size %2d, %g req/s, %d requests: p50 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms  over 2 ms: %d  (warm-up %.0f ms; other processes: %.2f cores)\n",
+			res.PoolSize, res.Rate, res.N, res.Median, res.P99, res.Max, res.Mean, res.Over2ms, res.WarmupMS, res.OtherCores)
 		results = append(results, res)
 	}
 	b, err := json.MarshalIndent(results, "", "  ")
