@@ -21,6 +21,17 @@
 // SubjectPublicKeyInfo DER (EC2 ImportKeyPair's third form) and the public
 // key in an OpenSSH private key's envelope (no passphrase needed).
 //
+// Passphrases: for an encrypted key a nil passphrase means "none given"
+// (ErrPassphraseRequired), while a non-nil empty one is tried as the
+// passphrase, as in package ppk: `openssl pkcs8 -topk8 -passout pass:`
+// encrypts with the empty password. Unencrypted keys ignore the passphrase.
+//
+// RSA keys below MinRSABits (1024) are refused in every form, read or
+// written, as ssh-keygen 9.2 does; RSA factors must be within 32 bits of
+// half the modulus (every tool writes exactly half), which bounds the cost
+// of checking forged keys. A private exponent d ≥ n, which ssh-keygen and
+// openssl accept, is replaced by the equivalent e⁻¹ mod λ(n).
+//
 // Every RSA key returned is normalised (Primes[0] > Primes[1], Precompute
 // done), so every encoding of it carries the same numbers.
 //

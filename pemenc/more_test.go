@@ -204,3 +204,25 @@ func TestLongNamesBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyPassphrasePKCS8: openssl encrypts with the empty password when
+// asked; a non-nil empty passphrase reads it, nil asks for one (as ppk).
+func TestEmptyPassphrasePKCS8(t *testing.T) {
+	testtool.Require(t, "openssl")
+	plain := testtool.Run(t, nil, "openssl", "genpkey", "-algorithm", "ed25519")
+	enc := testtool.Run(t, plain, "openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", "pass:")
+	if !bytes.Contains(enc, []byte("ENCRYPTED PRIVATE KEY")) {
+		t.Fatalf("openssl did not encrypt: %s", enc)
+	}
+	want, _, err := ParsePrivateKey(plain, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := ParsePrivateKey(enc, []byte{})
+	if err != nil || !eqPriv(got, want) {
+		t.Errorf("empty passphrase: %v", err)
+	}
+	if _, _, err := ParsePrivateKey(enc, nil); !errors.Is(err, ErrPassphraseRequired) {
+		t.Errorf("nil passphrase: %v", err)
+	}
+}

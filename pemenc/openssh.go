@@ -336,7 +336,7 @@ func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Sign
 		if uint64(rounds) > uint64(opts.maxRounds()) {
 			return nil, "", fmt.Errorf("%w: bcrypt with %d rounds (ceiling %d)", ErrUnsafeKDF, rounds, opts.maxRounds())
 		}
-		if len(passphrase) == 0 {
+		if passphrase == nil {
 			return nil, "", ErrPassphraseRequired
 		}
 		k := bcryptKDF(passphrase, salt, int(rounds), c.keyLen+c.ivLen)

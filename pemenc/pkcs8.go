@@ -292,7 +292,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	if kp.Iter > opts.maxIter() {
 		return nil, fmt.Errorf("%w: PBKDF2 with %d iterations (ceiling %d)", ErrUnsafeKDF, kp.Iter, opts.maxIter())
 	}
-	if len(passphrase) == 0 {
+	if passphrase == nil {
 		return nil, ErrPassphraseRequired
 	}
 	if len(iv) == 0 {
@@ -365,7 +365,7 @@ func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
 	if err != nil || len(iv) < 8 {
 		return nil, malformed("bad DEK-Info IV")
 	}
-	if len(passphrase) == 0 {
+	if passphrase == nil {
 		return nil, ErrPassphraseRequired
 	}
 	// EVP_BytesToKey: D_i = MD5(D_{i-1} ‖ pass ‖ salt), key = D_1 ‖ D_2 ‖ …

@@ -325,7 +325,7 @@ func DecodePublic(data []byte) (*Key, error) {
 
 // Decode reads a PPK file. passphrase is ignored for unencrypted files; for
 // encrypted ones nil gives ErrPassphraseRequired (an empty non-nil
-// passphrase is tried as such). opts may be nil for the default ceilings.
+// passphrase is tried as such, the same rule as package pemenc). opts may be nil for the default ceilings.
 func Decode(data, passphrase []byte, opts *DecodeOptions) (*Key, error) {
 	f, err := parse(data, false)
 	if err != nil {

@@ -14,7 +14,13 @@
 //
 // Version 3 derives the AES key, IV and MAC key with Argon2 (id, i or d; this
 // package carries its own RFC 9106 implementation because x/crypto exports no
-// Argon2d). Version 2 derives them with SHA-1.
+// Argon2d). Version 2 derives them with SHA-1. Version 1 files (PuTTY
+// before 0.52) are refused with an explicit error: a deliberate choice, as
+// no supported tool writes them and their SHA-1 MAC variants are obsolete.
+//
+// Passphrases: for an encrypted file a nil passphrase means "none given"
+// (ErrPassphraseRequired) and a non-nil empty one is tried as the
+// passphrase; package pemenc follows the same rule.
 //
 // # Errors
 //
