@@ -237,7 +237,8 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	case "PuTTY-User-Key-File-3":
 		f.version = 3
 	case "PuTTY-User-Key-File-1":
-		return nil, malformed("PPK version 1 is too old")
+		// Deliberately unsupported (see the package doc); say so plainly.
+		return nil, malformed("PPK version 1 is not supported")
 	default:
 		return nil, malformed("PPK format too new")
 	}

@@ -495,3 +495,17 @@ func TestLongNamesBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestVersion1: a real version 1 file (which puttygen 0.78 still reads) is
+// refused with an explicit message, by both Decode and DecodePublic.
+func TestVersion1(t *testing.T) {
+	// PuTTY 0.51-era layout: no Private-MAC hash prefix, SHA-1 MAC.
+	v1 := "PuTTY-User-Key-File-1: ssh-rsa\nEncryption: none\nComment: old\nPublic-Lines: 1\nAAAAB3NzaC1yc2E=\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: 00\n"
+	_, err1 := Decode([]byte(v1), nil, nil)
+	_, err2 := DecodePublic([]byte(v1))
+	for _, err := range []error{err1, err2} {
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "PPK version 1 is not supported") {
+			t.Errorf("err = %v", err)
+		}
+	}
+}
