@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every measurement into bench/results/ and regenerates bench/README.md and bench/chart.png.
-#   bench/run.sh            N=100 keys per generator, TOOLS_N=20 keys per tool
+#   bench/run.sh            N=200 keys per generator, TOOLS_N=15 keys per tool
 #   N=200 TOOLS_N=30 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-N=${N:-100}
-TOOLS_N=${TOOLS_N:-20}
+N=${N:-200}
+TOOLS_N=${TOOLS_N:-15}
 NOTE=${NOTE:-}
 start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 commit=$(git -C .. rev-parse --short HEAD 2>/dev/null || true)
@@ -14,7 +14,7 @@ rm -f results/interleave-*.json
 
 cmds=(
   "go run ./cmd/interleave -n $N -procs 1,2 -out results"
-  "go run ./cmd/pool -size 16 -rate 10 -n 50 -baseline 20 -out results"
+  "go run ./cmd/pool -size 16 -rate 10 -n 100 -baseline 20 -out results"
   "./tools.sh $TOOLS_N"
 )
 bench=(
