@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/big"
@@ -507,5 +508,37 @@ func TestVersion1(t *testing.T) {
 		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "PPK version 1 is not supported") {
 			t.Errorf("err = %v", err)
 		}
+	}
+}
+
+// TestPublicBlobTrailingBytes: puttygen accepts bytes after the public
+// blob's fields (the MAC covers them), and so does Decode.
+func TestPublicBlobTrailingBytes(t *testing.T) {
+	testtool.Require(t, "puttygen")
+	key := ed25519.NewKeyFromSeed(testSeed)
+	pub, _ := sshwire.MarshalPublicKey(key.Public())
+	var priv sshwire.Builder
+	priv.String(testSeed)
+	data := buildPlain(3, "ssh-ed25519", "trailing", append(pub, 0, 1, 2, 3), priv.B)
+	f := testtool.WriteFile(t, "k.ppk", data)
+	want := string(testtool.Run(t, nil, "puttygen", f, "-L"))
+	k, err := Decode(data, nil, nil)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if !k.PrivateKey.(ed25519.PrivateKey).Equal(key) {
+		t.Error("wrong key")
+	}
+	kp, err := DecodePublic(data)
+	if err != nil || !kp.PublicKey.(ed25519.PublicKey).Equal(key.Public()) {
+		t.Errorf("DecodePublic: %v", err)
+	}
+	line, _ := sshwire.MarshalPublicKey(k.PublicKey)
+	if !strings.Contains(want, base64.StdEncoding.EncodeToString(line)) {
+		t.Errorf("puttygen -L = %q", want)
+	}
+	// sshwire.ParsePublicKey itself stays strict.
+	if _, err := sshwire.ParsePublicKey(append(pub, 0)); err == nil {
+		t.Error("ParsePublicKey accepted trailing bytes")
 	}
 }

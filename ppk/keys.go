@@ -93,7 +93,9 @@ func parsePublic(alg string, blob []byte) (crypto.PublicKey, error) {
 	if name != alg {
 		return nil, malformed("public blob algorithm does not match the header")
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	// Bytes after the key's fields are ignored, as PuTTY does (in Decode
+	// the MAC covers them).
+	pub, err := sshwire.ParsePublicKeyLenient(blob)
 	if err != nil {
 		var u *sshwire.UnsupportedKeyTypeError
 		if errors.As(err, &u) {
