@@ -198,8 +198,8 @@ func reduce(p printer, n int) {
 
 // condDouble is Modulus.condDouble unrolled for one size.
 func condDouble(p printer, n int) {
-	p("\n// condDouble%d sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.", n)
-	p("func condDouble%d(z, m *[%d]uint64, bit uint64) {", n, n)
+	p("\n// condDouble%dGeneric sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.", n)
+	p("func condDouble%dGeneric(z, m *[%d]uint64, bit uint64) {", n, n)
 	p("var d, s [%d]uint64", n)
 	p("var b uint64")
 	p("sh := 64 - bit")

@@ -79,3 +79,17 @@ func montSqr32(z, x, m *[32]uint64, m0inv uint64) {
 	}
 	montSqr32Generic(z, x, m, m0inv)
 }
+
+//go:noescape
+func condDouble16Asm(z, m *[16]uint64, bit uint64)
+
+//go:noescape
+func condDouble24Asm(z, m *[24]uint64, bit uint64)
+
+//go:noescape
+func condDouble32Asm(z, m *[32]uint64, bit uint64)
+
+// The doubling kernels use only baseline amd64 instructions.
+func condDouble16(z, m *[16]uint64, bit uint64) { condDouble16Asm(z, m, bit) }
+func condDouble24(z, m *[24]uint64, bit uint64) { condDouble24Asm(z, m, bit) }
+func condDouble32(z, m *[32]uint64, bit uint64) { condDouble32Asm(z, m, bit) }

@@ -1414,8 +1414,8 @@ func reduce16(z, t *[16]uint64, hi uint64, m *[16]uint64) {
 	}
 }
 
-// condDouble16 sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
-func condDouble16(z, m *[16]uint64, bit uint64) {
+// condDouble16Generic sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
+func condDouble16Generic(z, m *[16]uint64, bit uint64) {
 	var d, s [16]uint64
 	var b uint64
 	sh := 64 - bit
@@ -4241,8 +4241,8 @@ func reduce24(z, t *[24]uint64, hi uint64, m *[24]uint64) {
 	}
 }
 
-// condDouble24 sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
-func condDouble24(z, m *[24]uint64, bit uint64) {
+// condDouble24Generic sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
+func condDouble24Generic(z, m *[24]uint64, bit uint64) {
 	var d, s [24]uint64
 	var b uint64
 	sh := 64 - bit
@@ -8900,8 +8900,8 @@ func reduce32(z, t *[32]uint64, hi uint64, m *[32]uint64) {
 	}
 }
 
-// condDouble32 sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
-func condDouble32(z, m *[32]uint64, bit uint64) {
+// condDouble32Generic sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.
+func condDouble32Generic(z, m *[32]uint64, bit uint64) {
 	var d, s [32]uint64
 	var b uint64
 	sh := 64 - bit

@@ -65,6 +65,7 @@ func main() {
 	for _, n := range []int{16, 24, 32} {
 		g.mul(n)
 		g.sqr(n)
+		g.condDouble(n)
 	}
 	if err := os.WriteFile(*out, g.b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -285,6 +286,50 @@ func (g *gen) reduce(n int, name string) {
 		g.i("MOVQ %s, %s", limb(rZ, j), rLo)
 		g.i("CMOVQCS %s, %s", t(n+j), rLo)
 		g.i("MOVQ %s, %s", rLo, limb(rZ, j))
+	}
+	g.i("RET")
+}
+
+// condDouble emits condDouble<n>Asm(z, m *[n]uint64, bit uint64): z =
+// 2^bit·z mod m for z < m and bit ∈ {0, 1}. It needs only baseline amd64.
+// SHLD by CL shifts by bit (a count of 0 leaves the word as it is), so the
+// doubling pass is the same code for both values; z−m goes to a stack
+// buffer through one SBB chain; one SBB of the carried-out bit turns the
+// borrow into "keep the doubled value", and CMOV picks each word.
+func (g *gen) condDouble(n int) {
+	g.p("\n// func condDouble%dAsm(z, m *[%d]uint64, bit uint64)", n, n)
+	g.p("TEXT ·condDouble%dAsm(SB), NOSPLIT, $%d-24", n, 8*n)
+	g.i("MOVQ z+0(FP), DI")
+	g.i("MOVQ m+8(FP), R8")
+	g.i("MOVQ bit+16(FP), CX")
+	// Doubling in place, top word first; R9 gets the bit shifted out.
+	g.i("XORQ R9, R9")
+	g.i("MOVQ %s, AX", limb("DI", n-1))
+	g.i("SHLQ CX, AX, R9")
+	for j := n - 1; j >= 1; j-- {
+		g.i("MOVQ %s, BX", limb("DI", j-1))
+		g.i("SHLQ CX, BX, AX")
+		g.i("MOVQ AX, %s", limb("DI", j))
+		g.i("MOVQ BX, AX")
+	}
+	g.i("SHLQ CX, AX")
+	g.i("MOVQ AX, %s", limb("DI", 0))
+	// S = 2^bit·z − m.
+	for j := 0; j < n; j++ {
+		g.i("MOVQ %s, AX", limb("DI", j))
+		if j == 0 {
+			g.i("SUBQ %s, AX", limb("R8", j))
+		} else {
+			g.i("SBBQ %s, AX", limb("R8", j))
+		}
+		g.i("MOVQ AX, %s", t(j))
+	}
+	// CF = borrow ∧ ¬carry-out: the doubled value was already below m.
+	g.i("SBBQ $0, R9")
+	for j := 0; j < n; j++ {
+		g.i("MOVQ %s, AX", t(j))
+		g.i("CMOVQCS %s, AX", limb("DI", j))
+		g.i("MOVQ AX, %s", limb("DI", j))
 	}
 	g.i("RET")
 }
