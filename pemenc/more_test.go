@@ -226,3 +226,13 @@ func TestEmptyPassphrasePKCS8(t *testing.T) {
 		t.Errorf("nil passphrase: %v", err)
 	}
 }
+
+// TestPKCS1ProcTypeHint: ParsePKCS1PrivateKey takes no passphrase, so its
+// error for a legacy-encrypted file names ParsePrivateKey.
+func TestPKCS1ProcTypeHint(t *testing.T) {
+	data := []byte("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\nAAAAAAAAAAAAAAAAAAAAAA==\n-----END RSA PRIVATE KEY-----\n")
+	_, err := ParsePKCS1PrivateKey(data)
+	if !errors.Is(err, ErrPassphraseRequired) || !strings.Contains(err.Error(), "ParsePrivateKey") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package pemenc
 
 import (
 	"crypto/rsa"
+	"fmt"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
@@ -29,7 +30,8 @@ func ParsePKCS1PrivateKey(data []byte) (*rsa.PrivateKey, error) {
 		return nil, malformed("PEM type %s, want RSA PRIVATE KEY", sshwire.Quote(b.Type))
 	}
 	if _, ok := b.header("Proc-Type"); ok {
-		return nil, ErrPassphraseRequired
+		// This function takes no passphrase: point to the one that does.
+		return nil, fmt.Errorf("%w (legacy Proc-Type encryption: use ParsePrivateKey with the passphrase)", ErrPassphraseRequired)
 	}
 	return parsePKCS1DER(b.Bytes)
 }
