@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
@@ -18,13 +17,18 @@ import (
 const (
 	rfc4716Begin = "---- BEGIN SSH2 PUBLIC KEY ----"
 	rfc4716End   = "---- END SSH2 PUBLIC KEY ----"
-	// RFC 4716 section 3: lines are at most 72 bytes.
-	rfc4716MaxLine = 72
+	// The longest header line ssh-keygen 9.2's -i reads (its line buffer is
+	// 1024 bytes with the newline and NUL). RFC 4716 section 3 asks for 72
+	// with "\" continuations, which puttygen 0.78 misreads.
+	rfc4716MaxHeader = 1022
 )
 
 // EncodeRFC4716PublicKey returns pub as an RFC 4716 "SSH2 PUBLIC KEY" block,
 // as `ssh-keygen -e` writes it: a `Comment: "…"` header when comment is not
-// empty (continued with "\" past 72 bytes), a 70-column body, final "\n".
+// empty, a 70-column body, final "\n". The header is one line with `"` and
+// `\` escaped by a backslash, as `puttygen -O public` writes it: puttygen
+// misreads RFC 4716 "\" continuation lines, and ssh-keygen -i reads lines
+// of up to rfc4716MaxHeader bytes, so longer comments are refused.
 func EncodeRFC4716PublicKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 	blob, err := marshalPublicBlob(pub)
 	if err != nil {
@@ -36,15 +40,9 @@ func EncodeRFC4716PublicKey(pub crypto.PublicKey, comment string) ([]byte, error
 	var buf bytes.Buffer
 	buf.WriteString(rfc4716Begin + "\n")
 	if comment != "" {
-		h := `Comment: "` + comment + `"`
-		// Continuation lines end in "\" and never split a UTF-8 sequence.
-		for len(h) > rfc4716MaxLine {
-			cut := rfc4716MaxLine - 1
-			for cut > 0 && !utf8.RuneStart(h[cut]) {
-				cut--
-			}
-			buf.WriteString(h[:cut] + "\\\n")
-			h = h[cut:]
+		h := `Comment: "` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(comment) + `"`
+		if len(h) > rfc4716MaxHeader {
+			return nil, fmt.Errorf("pemenc: RFC 4716 comment header of %d bytes exceeds the %d ssh-keygen reads", len(h), rfc4716MaxHeader)
 		}
 		buf.WriteString(h + "\n")
 	}
@@ -89,7 +87,7 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 			if strings.EqualFold(strings.TrimSpace(tag), "Comment") {
 				val = strings.TrimSpace(val)
 				if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
-					val = val[1 : len(val)-1]
+					val = unescapeRFC4716(val[1 : len(val)-1])
 				}
 				comment = val
 			}
@@ -279,4 +277,20 @@ func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
 	}
 	pub, err := parsePublicBlob(pubBlob)
 	return pub, "", wrapWire(err)
+}
+
+// unescapeRFC4716 undoes the backslash escapes puttygen writes (and reads)
+// in a quoted header value: `\"` is `"` and `\\` is `\`.
+func unescapeRFC4716(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

@@ -132,28 +132,48 @@ func TestPKCS8AndSEC1WriterInterop(t *testing.T) {
 func TestPublicWritersInterop(t *testing.T) {
 	testtool.Require(t, "openssl")
 	testtool.Require(t, "ssh-keygen")
+	testtool.Require(t, "puttygen")
 	long := strings.Repeat("long comment é ", 8)
-	for _, k := range testKeys(t) {
+	// The longest comment whose header line ssh-keygen -i still reads.
+	longest := strings.Repeat("x", rfc4716MaxHeader-len(`Comment: ""`))
+	for i, k := range testKeys(t) {
 		pub := k.key.Public()
 		want := authLine(t, pub)
-		for _, comment := range []string{"", "a@b", long} {
+		comments := []string{"", "a@b", long, `has "quotes" and a back\slash\`}
+		if i == 0 {
+			comments = append(comments, longest)
+		}
+		for _, comment := range comments {
 			r, err := EncodeRFC4716PublicKey(pub, comment)
 			if err != nil {
 				t.Fatal(err)
-			}
-			for _, l := range strings.Split(string(r), "\n") {
-				if len(l) > 72 {
-					t.Errorf("RFC 4716 line of %d bytes", len(l))
-				}
 			}
 			p := testtool.WriteFile(t, "k.rfc", r)
 			if got := fields(testtool.Run(t, nil, "ssh-keygen", "-i", "-m", "RFC4716", "-f", p)); got != want {
 				t.Errorf("%s: ssh-keygen -i RFC4716 = %q", k.name, got)
 			}
+			// puttygen -L prints the key with its comment, unescaped.
+			wantP := want
+			if comment != "" {
+				wantP += " " + comment
+			}
+			if got := strings.TrimSuffix(string(testtool.Run(t, nil, "puttygen", p, "-L")), "\n"); got != wantP {
+				t.Errorf("%s: puttygen -L of our RFC 4716 (comment %.20q) = %.200q", k.name, comment, got)
+			}
+			if comment != "" {
+				// And our reader agrees with puttygen's writer.
+				pr := testtool.Run(t, nil, "puttygen", p, "-O", "public")
+				if _, c, err := ParseRFC4716PublicKey(pr); err != nil || c != comment {
+					t.Errorf("%s: puttygen -O public read back: %v %.40q", k.name, err, c)
+				}
+			}
 			back, c, err := ParsePublicKey(r)
 			if err != nil || c != comment || !publicEqual(back, pub) {
 				t.Errorf("%s: RFC 4716 round trip: %v %q", k.name, err, c)
 			}
+		}
+		if _, err := EncodeRFC4716PublicKey(pub, longest+"x"); err == nil {
+			t.Errorf("%s: a comment header longer than ssh-keygen reads was written", k.name)
 		}
 		pk, err := EncodePKIXPublicKey(pub)
 		if err != nil {
