@@ -3,6 +3,7 @@ package keygen
 import (
 	"context"
 	"crypto/rsa"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,8 +17,8 @@ type PoolOptions struct {
 
 // Pool keeps RSA keys generated ahead of time so Get usually returns at
 // once. A single background goroutine refills it, one candidate at a time,
-// and pauses while any Get is generating inline, so foreground requests get
-// the cores. Keys come from fresh crypto/rand seeds; a seeded, reproducible
+// on an OS thread of the lowest priority (nice 19 on Linux), and pauses
+// while any Get is generating inline, so foreground requests get the cores. Keys come from fresh crypto/rand seeds; a seeded, reproducible
 // service must call RSAFromSeed instead.
 //
 // After Close, Get still works: it hands out the keys already made, then
@@ -56,6 +57,10 @@ func NewPool(opts PoolOptions) *Pool {
 
 func (p *Pool) fill(ctx context.Context) {
 	defer close(p.done)
+	// The refill runs on its own OS thread at the lowest priority; the
+	// thread is never unlocked, so Go discards it when fill returns.
+	runtime.LockOSThread()
+	backgroundPriority()
 	pause := func() {
 		for p.inline.Load() > 0 && ctx.Err() == nil {
 			time.Sleep(time.Millisecond)
