@@ -17,7 +17,7 @@ import (
 //  1. Trial division by every odd prime below sieveLimit (det-keygen suggests
 //     primes up to 1619; far more pay off because each survivor costs a full
 //     exponentiation). Primes are packed into 64-bit products and the
-//     candidate is reduced once per product, four products at a time.
+//     candidate is reduced once per product, several products at a time.
 //  2. A base-2 strong-probable-prime test, constant time, which rejects
 //     nearly every remaining composite.
 //  3. The spec's Miller-Rabin rounds with bases that look random (see
@@ -25,6 +25,9 @@ import (
 
 // sieveLimit bounds the trial-division primes.
 const sieveLimit = 1 << 16
+
+// fold is how many products one pass over the candidate's limbs reduces by.
+const fold = 8
 
 type divisor struct {
 	inv, lim uint64 // p⁻¹ mod 2⁶⁴ and ⌊(2⁶⁴−1)/p⌋: n ≡ 0 mod p ⟺ n·inv ≤ lim
@@ -65,8 +68,8 @@ var sieve = sync.OnceValue(func() *sieveTables {
 	for i := range st.products {
 		st.products[i].negInv = -inverse64(st.products[i].m)
 	}
-	// Whole groups of four keep the interleaved loop simple.
-	for len(st.products)%4 != 0 {
+	// Whole groups keep the interleaved loop simple.
+	for len(st.products)%fold != 0 {
 		st.products = st.products[:len(st.products)-1]
 	}
 	return st
@@ -81,12 +84,15 @@ func inverse64(x uint64) uint64 {
 	return inv
 }
 
-// redc folds the little-endian limbs c into s ≡ c·2^(−64·len(c)) (mod m),
-// s ≤ m+1, by one Montgomery word step per limb. The power of two does not
-// change which odd primes divide the result.
-func redcFold(c []uint64, p *[4]product) (s0, s1, s2, s3 uint64) {
-	m0, m1, m2, m3 := p[0].m, p[1].m, p[2].m, p[3].m
-	n0, n1, n2, n3 := p[0].negInv, p[1].negInv, p[2].negInv, p[3].negInv
+// redcFold folds the little-endian limbs c into s[k] ≡ c·2^(−64·len(c))
+// (mod p[k].m), s[k] ≤ m+1, by one Montgomery word step per limb. The power
+// of two does not change which odd primes divide the result. Each step is a
+// serial chain (add, multiply, multiply-high, add), so eight independent
+// products are interleaved to keep the multiplier busy.
+func redcFold(c []uint64, p *[fold]product) (s [fold]uint64) {
+	m0, m1, m2, m3, m4, m5, m6, m7 := p[0].m, p[1].m, p[2].m, p[3].m, p[4].m, p[5].m, p[6].m, p[7].m
+	n0, n1, n2, n3, n4, n5, n6, n7 := p[0].negInv, p[1].negInv, p[2].negInv, p[3].negInv, p[4].negInv, p[5].negInv, p[6].negInv, p[7].negInv
+	var s0, s1, s2, s3, s4, s5, s6, s7 uint64
 	for _, w := range c {
 		var t, cy, cz, hi, lo uint64
 		t, cy = bits.Add64(s0, w, 0)
@@ -105,8 +111,24 @@ func redcFold(c []uint64, p *[4]product) (s0, s1, s2, s3 uint64) {
 		hi, lo = bits.Mul64(t*n3, m3)
 		_, cz = bits.Add64(lo, t, 0)
 		s3 = hi + cy + cz
+		t, cy = bits.Add64(s4, w, 0)
+		hi, lo = bits.Mul64(t*n4, m4)
+		_, cz = bits.Add64(lo, t, 0)
+		s4 = hi + cy + cz
+		t, cy = bits.Add64(s5, w, 0)
+		hi, lo = bits.Mul64(t*n5, m5)
+		_, cz = bits.Add64(lo, t, 0)
+		s5 = hi + cy + cz
+		t, cy = bits.Add64(s6, w, 0)
+		hi, lo = bits.Mul64(t*n6, m6)
+		_, cz = bits.Add64(lo, t, 0)
+		s6 = hi + cy + cz
+		t, cy = bits.Add64(s7, w, 0)
+		hi, lo = bits.Mul64(t*n7, m7)
+		_, cz = bits.Add64(lo, t, 0)
+		s7 = hi + cy + cz
 	}
-	return
+	return [fold]uint64{s0, s1, s2, s3, s4, s5, s6, s7}
 }
 
 // hasSmallFactor reports whether an odd prime below sieveLimit divides c.
@@ -114,11 +136,10 @@ func redcFold(c []uint64, p *[4]product) (s0, s1, s2, s3 uint64) {
 // pass, and a passing candidate always runs the whole loop).
 func hasSmallFactor(c []uint64, st *sieveTables) bool {
 	ps, ds := st.products, st.divisors
-	for i := 0; i+4 <= len(ps); i += 4 {
-		g := (*[4]product)(ps[i : i+4])
-		var s [4]uint64
-		s[0], s[1], s[2], s[3] = redcFold(c, g)
-		for k := range 4 {
+	for i := 0; i+fold <= len(ps); i += fold {
+		g := (*[fold]product)(ps[i : i+fold])
+		s := redcFold(c, g)
+		for k := range fold {
 			r := s[k]
 			for _, d := range ds[g[k].start:g[k].end] {
 				if r*d.inv <= d.lim {
