@@ -148,6 +148,9 @@ func makeFixtures(t *testing.T) []*fixture {
 				add(&fixture{name: n, pass: fixturePass, oracle: "ssh-keygen"}, path(n))
 			}
 		}
+		// PBES2 with DES-EDE3-CBC (openssl pkcs8 -v2 des3).
+		sh("openssl pkcs8 -topk8 -in os-rsa-pkcs8 -v2 des3 -passout 'pass:" + fixturePass + "' -out os-p8enc-des3")
+		add(&fixture{name: "os-p8enc-des3", pass: fixturePass, oracle: "ssh-keygen"}, path("os-p8enc-des3"))
 		for _, c := range []string{"aes128", "aes192", "aes256", "des3"} {
 			n := "os-legacy-rsa-" + c
 			sh("openssl rsa -in os-rsa-pkcs8 -" + c + " -traditional -passout 'pass:" + fixturePass + "' -out " + n + " 2>/dev/null")

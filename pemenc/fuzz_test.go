@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"errors"
 	"math/big"
 	"testing"
 )
@@ -86,6 +87,18 @@ func seedPrivate(f *testing.F, pem bool) {
 	}
 }
 
+// checkSentinel fails unless a decoder error wraps one of the package's
+// sentinels, so callers can always classify it with errors.Is.
+func checkSentinel(t *testing.T, err error) {
+	t.Helper()
+	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF} {
+		if errors.Is(err, e) {
+			return
+		}
+	}
+	t.Fatalf("error wraps no sentinel: %v", err)
+}
+
 // checkPrivateRoundTrip re-encodes a parsed key and reads it back.
 func checkPrivateRoundTrip(t *testing.T, key crypto.Signer, comment string) {
 	out, err := EncodeOpenSSHPrivateKey(key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
@@ -113,6 +126,8 @@ func FuzzParseOpenSSHPrivateKey(f *testing.F) {
 		key, comment, err := ParseOpenSSHPrivateKeyWithOptions(data, pass, fuzzOpts)
 		if err == nil {
 			checkPrivateRoundTrip(t, key, comment)
+		} else {
+			checkSentinel(t, err)
 		}
 	})
 }
@@ -123,6 +138,8 @@ func FuzzParsePrivateKey(f *testing.F) {
 		key, comment, err := ParsePrivateKeyWithOptions(data, pass, fuzzOpts)
 		if err == nil {
 			checkPrivateRoundTrip(t, key, comment)
+		} else {
+			checkSentinel(t, err)
 		}
 	})
 }
@@ -157,6 +174,8 @@ func FuzzParseAuthorizedKey(f *testing.F) {
 		pub, c, err := ParseAuthorizedKey(data)
 		if err == nil {
 			checkPublicRoundTrip(t, pub, c)
+		} else {
+			checkSentinel(t, err)
 		}
 	})
 }
@@ -167,6 +186,8 @@ func FuzzParseRFC4716PublicKey(f *testing.F) {
 		pub, c, err := ParseRFC4716PublicKey(data)
 		if err == nil {
 			checkPublicRoundTrip(t, pub, c)
+		} else {
+			checkSentinel(t, err)
 		}
 	})
 }
@@ -183,6 +204,8 @@ func FuzzParsePublicKey(f *testing.F) {
 		pub, c, err := ParsePublicKey(data)
 		if err == nil {
 			checkPublicRoundTrip(t, pub, c)
+		} else {
+			checkSentinel(t, err)
 		}
 	})
 }
