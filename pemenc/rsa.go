@@ -14,10 +14,9 @@ var bigOne = big.NewInt(1)
 // ssh-keygen 9.2 (SSH_RSA_MINIMUM_MODULUS_SIZE).
 const MinRSABits = 1024
 
-// newRSAKey builds a normalised RSA key from the numbers a file carries.
-// It checks n = p·q and d·e ≡ 1, but ignores stored CRT values (iqmp, dP,
-// dQ): files with p and q swapped or a wrong iqmp are repaired, as
-// ssh-keygen and openssl do.
+// newRSAKey builds a normalised RSA key from the numbers a file carries
+// (sshwire.NewRSAPrivateKey: stored CRT values are ignored, p/q order and
+// d ≥ n repaired), refusing moduli below MinRSABits.
 func newRSAKey(n, e, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 	pub, err := sshwire.NewRSAPublicKey(n, e)
 	if err != nil {
@@ -27,38 +26,8 @@ func newRSAKey(n, e, d, p, q *big.Int) (*rsa.PrivateKey, error) {
 	if n.BitLen() < MinRSABits {
 		return nil, malformed("RSA modulus of %d bits is below the %d-bit minimum", n.BitLen(), MinRSABits)
 	}
-	if p.Cmp(bigOne) <= 0 || q.Cmp(bigOne) <= 0 || d.Sign() <= 0 {
-		return nil, malformed("RSA private values out of range")
-	}
-	// Cheap refusals before Validate, which takes seconds on forged
-	// 16384-bit keys with unbalanced composite factors.
-	if err := sshwire.CheckRSAPrimes(n, p, q); err != nil {
-		return nil, wrapWire(err)
-	}
-	if d.Cmp(n) >= 0 {
-		// ssh-keygen and openssl accept d ≥ n; crypto/rsa cannot use it,
-		// so take the equivalent e⁻¹ mod λ(n) (as ppk does).
-		pm1, qm1 := new(big.Int).Sub(p, bigOne), new(big.Int).Sub(q, bigOne)
-		g := new(big.Int).GCD(nil, nil, pm1, qm1)
-		lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), g)
-		d = new(big.Int).ModInverse(e, lambda)
-		if d == nil {
-			return nil, malformed("RSA private exponent does not match the public key")
-		}
-	}
-	if p.Cmp(q) < 0 {
-		p, q = q, p
-	}
-	key := &rsa.PrivateKey{
-		PublicKey: *pub,
-		D:         new(big.Int).Set(d),
-		Primes:    []*big.Int{new(big.Int).Set(p), new(big.Int).Set(q)},
-	}
-	if err := key.Validate(); err != nil {
-		return nil, malformed("inconsistent RSA key: %v", err)
-	}
-	key.Precompute()
-	return key, nil
+	key, err := sshwire.NewRSAPrivateKey(pub, d, p, q)
+	return key, wrapWire(err)
 }
 
 // normaliseRSA returns a copy of k with Primes[0] > Primes[1], precomputed.

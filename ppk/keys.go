@@ -164,50 +164,12 @@ func parsePrivate(pub crypto.PublicKey, blob []byte) (crypto.Signer, error) {
 	return nil, fmt.Errorf("%w: %T", ErrUnsupportedKeyType, pub)
 }
 
-// rsaKey checks d, p, q against pub the way PuTTY's rsa_verify does
-// (n = pq, ed ≡ 1 mod p-1 and mod q-1) and repairs the order (p > q) and the
-// CRT values instead of trusting the file's iqmp. d is kept as written
-// (so re-encoding gives puttygen's bytes) unless crypto/rsa cannot use it.
+// rsaKey checks d, p, q against pub the way PuTTY's rsa_verify does and
+// repairs what PuTTY tolerates (sshwire.NewRSAPrivateKey).
 func rsaKey(pub *rsa.PublicKey, d, p, q *big.Int) (*rsa.PrivateKey, error) {
-	one := big.NewInt(1)
-	if p.Cmp(one) <= 0 || q.Cmp(one) <= 0 || p.Cmp(q) == 0 || d.Sign() <= 0 {
-		return nil, malformed("RSA private key out of range")
-	}
-	// Cheap refusals first: Precompute and Validate take seconds on
-	// forged 16384-bit keys with unbalanced composite factors.
-	if err := sshwire.CheckRSAPrimes(pub.N, p, q); err != nil {
+	k, err := sshwire.NewRSAPrivateKey(pub, d, p, q)
+	if err != nil {
 		return nil, malformed("RSA private key does not match the public key: %v", err)
-	}
-	e := big.NewInt(int64(pub.E))
-	for _, x := range []*big.Int{p, q} {
-		xm1 := new(big.Int).Sub(x, one)
-		ed := new(big.Int).Mul(e, d)
-		if ed.Mod(ed, xm1).Cmp(one) != 0 {
-			return nil, malformed("RSA private exponent does not match the public key")
-		}
-	}
-	if p.Cmp(q) < 0 {
-		p, q = q, p
-	}
-	k := &rsa.PrivateKey{
-		PublicKey: rsa.PublicKey{N: new(big.Int).Set(pub.N), E: pub.E},
-		D:         d,
-		Primes:    []*big.Int{p, q},
-	}
-	if d.Cmp(pub.N) >= 0 {
-		// PuTTY accepts any d with ed ≡ 1 mod p-1 and q-1, even d ≥ n,
-		// which crypto/rsa cannot use: take the equivalent e⁻¹ mod λ(n).
-		pm1, qm1 := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
-		g := new(big.Int).GCD(nil, nil, pm1, qm1)
-		lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), g)
-		k.D = new(big.Int).ModInverse(e, lambda)
-		if k.D == nil {
-			return nil, malformed("unusable RSA key")
-		}
-	}
-	k.Precompute()
-	if err := k.Validate(); err != nil {
-		return nil, malformed("unusable RSA key: %v", err)
 	}
 	return k, nil
 }

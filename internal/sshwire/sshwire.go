@@ -356,3 +356,48 @@ func PublicKeyAlgorithm(pub any) (string, error) {
 	}
 	return "", fmt.Errorf("sshwire: unsupported public key type %T", pub)
 }
+
+// NewRSAPrivateKey assembles a normalised RSA private key from the numbers a
+// key file carries, as ssh-keygen, openssl and PuTTY accept them: n = p·q
+// and e·d ≡ 1 mod p−1 and mod q−1 are checked, stored CRT values are not
+// trusted (p < q or a wrong iqmp are repaired: Primes[0] > Primes[1],
+// Precompute done), and a d ≥ n, which crypto/rsa cannot use, is replaced by
+// the equivalent e⁻¹ mod λ(n). d is otherwise kept as given, so re-encoding
+// reproduces the file. Cheap checks run first: Validate takes seconds on
+// forged 16384-bit keys with unbalanced composite factors.
+func NewRSAPrivateKey(pub *rsa.PublicKey, d, p, q *big.Int) (*rsa.PrivateKey, error) {
+	one := big.NewInt(1)
+	if p.Cmp(one) <= 0 || q.Cmp(one) <= 0 || p.Cmp(q) == 0 || d.Sign() <= 0 {
+		return nil, fmt.Errorf("%w: RSA private values out of range", ErrMalformed)
+	}
+	if err := CheckRSAPrimes(pub.N, p, q); err != nil {
+		return nil, err
+	}
+	e := big.NewInt(int64(pub.E))
+	pm1, qm1 := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
+	for _, xm1 := range []*big.Int{pm1, qm1} {
+		if ed := new(big.Int).Mul(e, d); ed.Mod(ed, xm1).Cmp(one) != 0 {
+			return nil, fmt.Errorf("%w: RSA private exponent does not match the public key", ErrMalformed)
+		}
+	}
+	if d.Cmp(pub.N) >= 0 {
+		g := new(big.Int).GCD(nil, nil, pm1, qm1)
+		lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), g)
+		if d = new(big.Int).ModInverse(e, lambda); d == nil {
+			return nil, fmt.Errorf("%w: unusable RSA private exponent", ErrMalformed)
+		}
+	}
+	if p.Cmp(q) < 0 {
+		p, q = q, p
+	}
+	k := &rsa.PrivateKey{
+		PublicKey: rsa.PublicKey{N: new(big.Int).Set(pub.N), E: pub.E},
+		D:         new(big.Int).Set(d),
+		Primes:    []*big.Int{new(big.Int).Set(p), new(big.Int).Set(q)},
+	}
+	if err := k.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: inconsistent RSA key: %v", ErrMalformed, err)
+	}
+	k.Precompute()
+	return k, nil
+}

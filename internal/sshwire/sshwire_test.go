@@ -149,3 +149,38 @@ func TestQuoteBounded(t *testing.T) {
 		t.Errorf("Quote = %s", got)
 	}
 }
+
+func TestNewRSAPrivateKey(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, q := k.Primes[0], k.Primes[1]
+	one := big.NewInt(1)
+	pm1, qm1 := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
+	lambda := new(big.Int).Div(new(big.Int).Mul(pm1, qm1), new(big.Int).GCD(nil, nil, pm1, qm1))
+
+	// p/q in either order give the same normalised key.
+	for _, pq := range [][2]*big.Int{{p, q}, {q, p}} {
+		got, err := NewRSAPrivateKey(&k.PublicKey, k.D, pq[0], pq[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Primes[0].Cmp(got.Primes[1]) <= 0 || got.D.Cmp(k.D) != 0 || got.N.Cmp(k.N) != 0 {
+			t.Fatal("key not normalised")
+		}
+	}
+	// d + 3λ ≥ n is valid and replaced by a usable d.
+	big3 := new(big.Int).Add(k.D, new(big.Int).Mul(big.NewInt(3), lambda))
+	if got, err := NewRSAPrivateKey(&k.PublicKey, big3, p, q); err != nil || got.D.Cmp(k.N) >= 0 {
+		t.Fatalf("d ≥ n not repaired: %v", err)
+	}
+	// A wrong d ≥ n is refused, not "repaired" into a valid key.
+	bad := new(big.Int).Add(big3, big.NewInt(2))
+	if _, err := NewRSAPrivateKey(&k.PublicKey, bad, p, q); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("wrong d ≥ n: %v", err)
+	}
+	if _, err := NewRSAPrivateKey(&k.PublicKey, k.D, p, p); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("p = q: %v", err)
+	}
+}
