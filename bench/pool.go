@@ -30,6 +30,10 @@ type PoolRun struct {
 	// from the same terminal) or "process" (goroutines in this process).
 	Busy   int
 	BusyIn string
+	// KeyType is the requests' key type: "rsa" (the default) or "ed25519",
+	// which leaves the pool alone: a control row for the machine's own
+	// scheduling delays.
+	KeyType string
 	// GCEvery forces a garbage collection this often during the requests,
 	// so stop-the-world pauses are sampled under the load (0: only the
 	// runtime's own cycles).
@@ -45,6 +49,7 @@ type PoolResult struct {
 	Bits     int     `json:"bits"`
 	Rate     float64 `json:"requests_per_second"`
 	Burst    string  `json:"burst,omitempty"`
+	KeyType  string  `json:"key_type,omitempty"`
 	Busy     int     `json:"busy_loops,omitempty"`
 	BusyIn   string  `json:"busy_in,omitempty"`
 	WarmupMS float64 `json:"warmup_ms"`
@@ -95,7 +100,11 @@ func MeasurePool(ctx context.Context, size int, rate float64, n int) (*PoolResul
 // before the first request. Latency is the whole CreateKeyPair call.
 func MeasurePoolRun(ctx context.Context, r PoolRun) (*PoolResult, error) {
 	res := &PoolResult{Kind: "pool", Env: CurrentEnv(), PoolSize: r.Size, Workers: r.Workers, Bits: 2048,
-		Rate: r.Rate, Burst: r.Burst, Busy: r.Busy, BusyIn: r.BusyIn}
+		Rate: r.Rate, Burst: r.Burst, Busy: r.Busy, BusyIn: r.BusyIn, KeyType: r.KeyType}
+	keyType := r.KeyType
+	if keyType == "" {
+		keyType = "rsa"
+	}
 	var opts ec2.Options
 	var pool *keygen.Pool
 	if r.Size > 0 {
@@ -141,7 +150,7 @@ func MeasurePoolRun(ctx context.Context, r PoolRun) (*PoolResult, error) {
 		if i%2 == 1 {
 			format = "ppk"
 		}
-		in := &ec2.CreateKeyPairInput{KeyName: fmt.Sprintf("pool-%d", i), KeyType: "rsa", KeyFormat: format}
+		in := &ec2.CreateKeyPairInput{KeyName: fmt.Sprintf("pool-%d", i), KeyType: keyType, KeyFormat: format}
 		start := time.Now()
 		_, err := svc.CreateKeyPair(ctx, in)
 		d := time.Since(start)

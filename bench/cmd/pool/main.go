@@ -21,7 +21,7 @@ import (
 
 func main() {
 	rows := flag.String("rows", "quiet,session,burst-seq,burst-conc,none",
-		"comma-separated rows: quiet, session (busy loops in this session), process (busy goroutines in this process), burst-seq, burst-conc, none (no pool)")
+		"comma-separated rows: quiet, session (busy loops in this session), process (busy goroutines in this process), burst-seq, burst-conc, none (no pool), control (as session, but Ed25519 requests: the pool stays full and idle)")
 	size := flag.Int("size", 16, "pool size for paced rows")
 	workers := flag.Int("workers", 0, "keygen.PoolOptions.Workers (0: default)")
 	rate := flag.Float64("rate", 10, "requests per second")
@@ -43,6 +43,9 @@ func main() {
 			plan = append(plan, paced)
 		case "session", "process":
 			paced.Busy, paced.BusyIn = *busy, row
+			plan = append(plan, paced)
+		case "control":
+			paced.Busy, paced.BusyIn, paced.KeyType = *busy, "session", "ed25519"
 			plan = append(plan, paced)
 		case "burst-seq", "burst-conc":
 			mode := map[string]string{"burst-seq": "sequential", "burst-conc": "concurrent"}[row]
@@ -85,6 +88,9 @@ func describe(r *bench.PoolResult) string {
 	what := fmt.Sprintf("pool %2d, %g req/s", r.PoolSize, r.Rate)
 	if r.Burst != "" {
 		what = fmt.Sprintf("pool %2d, %s burst", r.PoolSize, r.Burst)
+	}
+	if r.KeyType != "" {
+		what += ", " + r.KeyType + " requests"
 	}
 	if r.Busy > 0 {
 		what += fmt.Sprintf(", %d busy loops in %s", r.Busy, r.BusyIn)
