@@ -338,7 +338,8 @@ func (p *Pool) Get(ctx context.Context) (*rsa.PrivateKey, error) {
 	return generateFrom(ctx, nil, p.bits, true, nil)
 }
 
-// Len reports how many keys are ready.
+// Len reports how many keys are ready. It exceeds Size when more keys
+// were preloaded, or briefly by keys that finished after the pool filled.
 func (p *Pool) Len() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
