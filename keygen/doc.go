@@ -52,7 +52,9 @@
 // garbage collection never wait behind it. Nothing changes thread
 // priorities: a niced thread starves when other processes keep the cores
 // busy, and while starved it holds a scheduler slot that a stop-the-world
-// pause must wait for.
+// pause must wait for. For the same reason, on Linux a refill goroutine
+// whose last step waited over twice as long for a core as it ran sleeps
+// about that long before the next, holding no slot meanwhile.
 //
 // Refill runs whenever fewer than Size keys are ready, with at most Workers
 // goroutines (default GOMAXPROCS−1, at least 1: one slot stays free for
