@@ -218,7 +218,7 @@ func MeasurePoolRun(ctx context.Context, r PoolRun) (*PoolResult, error) {
 		st := pool.Stats()
 		res.Waited = st.Waits
 		res.Generated = st.Generated - gen0
-		if res.Generated > 0 {
+		if res.Generated > 0 && r.BusyIn != "process" { // busy goroutines' CPU is this process's
 			res.CPUPerKeyMS = res.OwnCores * ms(end.Sub(start0)) / float64(res.Generated)
 		}
 		if r.Burst != "" {
