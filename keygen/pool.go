@@ -15,7 +15,8 @@ import (
 type PoolOptions struct {
 	// Bits is the RSA modulus size; 0 means 2048.
 	Bits int
-	// Size is how many keys the pool keeps ready; 0 means 4.
+	// Size is how many keys the pool keeps ready; 0 means 4, at most
+	// MaxPoolSize.
 	Size int
 	// Workers bounds the goroutines refilling the pool while more than
 	// LowWater keys are ready; 0 means GOMAXPROCS−1 (at least 1), which
@@ -33,6 +34,10 @@ type PoolOptions struct {
 	// Size. The pool owns them afterwards.
 	Preload []*rsa.PrivateKey
 }
+
+// MaxPoolSize bounds PoolOptions.Size: 65536 RSA-2048 keys take a few
+// hundred MB of memory, and more than that is a mistake.
+const MaxPoolSize = 1 << 16
 
 // ErrPoolOptions reports invalid PoolOptions (bad key sizes are ErrKeySize).
 var ErrPoolOptions = errors.New("keygen: invalid pool options")
@@ -140,8 +145,8 @@ func (p *Pool) configure(o PoolOptions) error {
 		o.LowWater = o.Size / 4
 	}
 	switch {
-	case o.Size < 0:
-		return fmt.Errorf("%w: Size %d is negative", ErrPoolOptions, o.Size)
+	case o.Size < 0 || o.Size > MaxPoolSize:
+		return fmt.Errorf("%w: Size %d is outside [1, %d]", ErrPoolOptions, o.Size, MaxPoolSize)
 	case o.Workers < 0:
 		return fmt.Errorf("%w: Workers %d is negative", ErrPoolOptions, o.Workers)
 	case o.MaxWorkers < o.Workers:
@@ -149,7 +154,7 @@ func (p *Pool) configure(o PoolOptions) error {
 	case o.LowWater < 0 || o.LowWater >= o.Size:
 		return fmt.Errorf("%w: LowWater %d is outside [0, Size %d)", ErrPoolOptions, o.LowWater, o.Size)
 	}
-	ready := make([]*rsa.PrivateKey, 0, max(o.Size, len(o.Preload)))
+	ready := make([]*rsa.PrivateKey, 0, len(o.Preload))
 	seen := make(map[string]bool, len(o.Preload))
 	for i, k := range o.Preload {
 		if err := checkPreload(k, o.Bits); err != nil {

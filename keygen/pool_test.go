@@ -281,6 +281,7 @@ func TestPoolBadOptions(t *testing.T) {
 	}{
 		{"bits", PoolOptions{Bits: 1000}, ErrKeySize},
 		{"size", PoolOptions{Size: -1}, ErrPoolOptions},
+		{"huge size", PoolOptions{Size: MaxPoolSize + 1}, ErrPoolOptions},
 		{"workers", PoolOptions{Workers: -2}, ErrPoolOptions},
 		{"max workers", PoolOptions{Workers: 3, MaxWorkers: 2}, ErrPoolOptions},
 		{"low water at size", PoolOptions{Size: 4, LowWater: 4}, ErrPoolOptions},
