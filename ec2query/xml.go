@@ -1,0 +1,160 @@
+package ec2query
+
+import (
+	"bytes"
+	"time"
+	"unicode/utf8"
+
+	"github.com/keyforge/keyforge/ec2"
+)
+
+// XML framing, byte for byte as EC2 sends it: success documents follow the
+// declaration directly, error documents after a newline.
+const (
+	xmlDecl      = `<?xml version="1.0" encoding="UTF-8"?>`
+	xmlNamespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
+	// APIVersion is the only EC2 API version the Handler accepts.
+	APIVersion = "2016-11-15"
+	// createTimeLayout is how EC2 renders createTime: UTC, milliseconds.
+	createTimeLayout = "2006-01-02T15:04:05.000Z"
+)
+
+// xmlWriter builds one response document. Text is never padded or
+// indented; key material keeps its "\n" line ends.
+type xmlWriter struct{ bytes.Buffer }
+
+func newResponse(action, requestID string) *xmlWriter {
+	w := &xmlWriter{}
+	w.WriteString(xmlDecl)
+	w.WriteString("<" + action + "Response xmlns=\"" + xmlNamespace + "\">")
+	w.elem("requestId", requestID)
+	return w
+}
+
+func (w *xmlWriter) end(action string) []byte {
+	w.WriteString("</" + action + "Response>")
+	return w.Bytes()
+}
+
+func (w *xmlWriter) open(name string)  { w.WriteString("<" + name + ">") }
+func (w *xmlWriter) close(name string) { w.WriteString("</" + name + ">") }
+
+func (w *xmlWriter) elem(name, text string) {
+	w.open(name)
+	w.text(text)
+	w.close(name)
+}
+
+// text escapes s as XML character data: &, < and > as entities, CR as a
+// character reference (a parser would turn a raw CR into LF), and anything
+// XML 1.0 cannot carry (other control characters, invalid UTF-8) as U+FFFD.
+// The request parser refuses such characters, so only values that did not
+// come from a request can meet the last rule.
+func (w *xmlWriter) text(s string) {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
+		}
+		var rep string
+		size := 1
+		switch {
+		case c == '&':
+			rep = "&amp;"
+		case c == '<':
+			rep = "&lt;"
+		case c == '>':
+			rep = "&gt;"
+		case c == '\r':
+			rep = "&#xD;"
+		case c == '\n' || c == '\t':
+			i++
+			continue
+		case c < 0x20:
+			rep = "\uFFFD"
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			size = n
+			if r == utf8.RuneError && n == 1 || !xmlChar(r) {
+				rep = "\uFFFD"
+			} else {
+				i += n
+				continue
+			}
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(rep)
+		i += size
+		last = i
+	}
+	w.WriteString(s[last:])
+}
+
+// xmlChar reports whether XML 1.0 allows r (for r ≥ 0x80).
+func xmlChar(r rune) bool {
+	return r <= 0xD7FF || 0xE000 <= r && r <= 0xFFFD || 0x10000 <= r && r <= 0x10FFFF
+}
+
+// tagSet writes <tagSet> with one <item> a tag; an empty set is <tagSet/>.
+func (w *xmlWriter) tagSet(tags []ec2.Tag) {
+	if len(tags) == 0 {
+		w.WriteString("<tagSet/>")
+		return
+	}
+	w.open("tagSet")
+	for _, t := range tags {
+		w.open("item")
+		w.elem("key", t.Key)
+		w.elem("value", t.Value)
+		w.close("item")
+	}
+	w.close("tagSet")
+}
+
+// createKeyPairXML renders CreateKeyPair's response. An untagged create has
+// no <tagSet> at all (boto3 would show an empty one as Tags: []).
+func createKeyPairXML(requestID string, out *ec2.CreateKeyPairOutput) []byte {
+	const action = "CreateKeyPair"
+	w := newResponse(action, requestID)
+	w.elem("keyFingerprint", out.KeyFingerprint)
+	w.elem("keyMaterial", out.KeyMaterial)
+	w.elem("keyName", out.KeyName)
+	w.elem("keyPairId", out.KeyPairId)
+	if len(out.Tags) > 0 {
+		w.tagSet(out.Tags)
+	}
+	return w.end(action)
+}
+
+// importKeyPairXML renders ImportKeyPair's response: create's members less
+// keyMaterial.
+func importKeyPairXML(requestID string, out *ec2.ImportKeyPairOutput) []byte {
+	const action = "ImportKeyPair"
+	w := newResponse(action, requestID)
+	w.elem("keyFingerprint", out.KeyFingerprint)
+	w.elem("keyName", out.KeyName)
+	w.elem("keyPairId", out.KeyPairId)
+	if len(out.Tags) > 0 {
+		w.tagSet(out.Tags)
+	}
+	return w.end(action)
+}
+
+func formatCreateTime(t time.Time) string { return t.UTC().Format(createTimeLayout) }
+
+// errorXML renders an EC2 error document. It has no namespace, a newline
+// after the declaration, and RequestID spelt exactly so (aws-sdk-go-v2
+// reads no other spelling).
+func errorXML(requestID, code, message string) []byte {
+	w := &xmlWriter{}
+	w.WriteString(xmlDecl)
+	w.WriteString("\n<Response><Errors><Error>")
+	w.elem("Code", code)
+	w.elem("Message", message)
+	w.WriteString("</Error></Errors>")
+	w.elem("RequestID", requestID)
+	w.WriteString("</Response>")
+	return w.Bytes()
+}
