@@ -29,7 +29,7 @@
 package ec2
 
 import (
-	"crypto"
+	"context"
 	"crypto/rsa"
 	"fmt"
 	"math/big"
@@ -109,8 +109,11 @@ func apiErr(code string, status int, format string, a ...any) *APIError {
 
 // Options configure a Service.
 type Options struct {
-	// Region names the Region this Service stands for (informational).
+	// Region names the Region this Service stands for; it is the key of
+	// its state in Store. Regions sets it per Service.
 	Region string
+	// Store keeps the key-pair records; nil means a new MemoryStore.
+	Store Store
 	// Seed, when set, makes every output reproducible (see the package doc).
 	Seed []byte
 	// MaxKeyPairs is the quota of key pairs; 0 means 5,000.
@@ -135,26 +138,27 @@ type Options struct {
 
 // Service is one account's key pairs in one Region.
 type Service struct {
-	opts Options
+	opts  Options
+	store Store
+
+	// gate is held shared by every request and exclusively by Restore, so
+	// a restore never interleaves with a request.
+	gate sync.RWMutex
 
 	mu       sync.Mutex
-	byName   map[string]*record
-	ids      map[string]*record
-	reserved map[string]bool // names whose key is being generated
+	loaded   bool
+	order    []*Record // creation order
+	byName   map[string]*Record
+	ids      map[string]*Record
+	gens     map[string]uint64        // last generation of every name ever stored
+	busy     map[string]chan struct{} // names with a create or delete in flight; closed when done
+	creating int                      // creates in flight (they count against the quota)
+	newIDs   map[string]bool          // ids of creates in flight
 }
 
-// record is what the Service keeps per key pair (for DescribeKeyPairs).
-type record struct {
-	KeyName        string
-	KeyPairId      string
-	KeyType        string // "rsa" or "ed25519"
-	KeyFingerprint string
-	PublicKey      crypto.PublicKey
-	CreateTime     time.Time
-	Tags           []Tag
-}
-
-// NewService returns an empty Service.
+// NewService returns a Service for Options.Region. With Options.Store nil
+// it starts empty in memory; with a Store it loads the Region's state on
+// first use (OpenService loads it at once and reports errors).
 func NewService(opts Options) *Service {
 	if opts.MaxKeyPairs <= 0 {
 		opts.MaxKeyPairs = DefaultMaxKeyPairs
@@ -171,54 +175,197 @@ func NewService(opts Options) *Service {
 	if opts.Seed != nil {
 		opts.Seed = append([]byte(nil), opts.Seed...)
 	}
-	return &Service{
-		opts:     opts,
-		byName:   make(map[string]*record),
-		ids:      make(map[string]*record),
-		reserved: make(map[string]bool),
+	s := &Service{
+		opts:   opts,
+		store:  opts.Store,
+		busy:   make(map[string]chan struct{}),
+		newIDs: make(map[string]bool),
 	}
+	if s.store == nil {
+		s.store = NewMemoryStore()
+		s.setState(RegionState{})
+	}
+	return s
 }
 
-// reserve claims name for a request, running the state checks of SPEC 1.4
-// (duplicate, then quota; reservations count against the quota).
-func (s *Service) reserve(name string) error {
+// OpenService returns a Service for Options.Region with its state loaded
+// from Options.Store.
+func OpenService(ctx context.Context, opts Options) (*Service, error) {
+	s := NewService(opts)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.byName[name] != nil || s.reserved[name] {
-		return apiErr(CodeDuplicate, 400, "The keypair '%s' already exists.", name)
+	if err := s.loadLocked(ctx); err != nil {
+		return nil, err
 	}
-	if len(s.byName)+len(s.reserved) >= s.opts.MaxKeyPairs {
-		return apiErr(CodeKeyPairLimitExceeded, 400,
-			"Maximum of %d key pairs per Region reached.", s.opts.MaxKeyPairs)
+	return s, nil
+}
+
+// Region returns the Region the Service stands for (Options.Region).
+func (s *Service) Region() string { return s.opts.Region }
+
+func (s *Service) setState(st RegionState) {
+	s.order = make([]*Record, 0, len(st.KeyPairs))
+	s.byName = make(map[string]*Record, len(st.KeyPairs))
+	s.ids = make(map[string]*Record, len(st.KeyPairs))
+	s.gens = make(map[string]uint64, len(st.Generations))
+	for k, v := range st.Generations {
+		s.gens[k] = v
 	}
-	s.reserved[name] = true
+	for i := range st.KeyPairs {
+		r := st.KeyPairs[i]
+		r.Tags = cloneTags(r.Tags)
+		s.order = append(s.order, &r)
+		s.byName[r.KeyName] = &r
+		s.ids[r.KeyPairId] = &r
+		if s.gens[r.KeyName] < r.Generation {
+			s.gens[r.KeyName] = r.Generation
+		}
+	}
+	s.loaded = true
+}
+
+// loadLocked reads the Region's state from the store once; a failure is
+// returned to the request and retried by the next.
+func (s *Service) loadLocked(ctx context.Context) error {
+	if s.loaded {
+		return nil
+	}
+	st, err := s.store.Load(ctx, s.opts.Region)
+	if err != nil {
+		return fmt.Errorf("ec2: loading Region %q: %w", s.opts.Region, err)
+	}
+	s.setState(st)
 	return nil
 }
 
-func (s *Service) release(name string) {
+// waitLocked waits, with s.mu held (and released while waiting), until no
+// create or delete of name is in flight.
+func (s *Service) waitLocked(ctx context.Context, name string) error {
+	for {
+		ch := s.busy[name]
+		if ch == nil {
+			return nil
+		}
+		s.mu.Unlock()
+		select {
+		case <-ch:
+			s.mu.Lock()
+		case <-ctx.Done():
+			s.mu.Lock()
+			return ctx.Err()
+		}
+	}
+}
+
+// pending is a create between its state checks and its commit.
+type pending struct {
+	name     string
+	gen      uint64
+	done     chan struct{}
+	finished bool
+}
+
+// reserve claims name for a create, running the state checks (duplicate,
+// then quota; creates in flight count against the quota). A create or
+// delete of the same name in flight is waited for, so requests on one name
+// take effect one after another.
+func (s *Service) reserve(ctx context.Context, name string) (*pending, error) {
 	s.mu.Lock()
-	delete(s.reserved, name)
+	defer s.mu.Unlock()
+	if err := s.loadLocked(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.waitLocked(ctx, name); err != nil {
+		return nil, err
+	}
+	if s.byName[name] != nil {
+		return nil, apiErr(CodeDuplicate, 400, "The keypair '%s' already exists.", name)
+	}
+	if len(s.byName)+s.creating >= s.opts.MaxKeyPairs {
+		return nil, apiErr(CodeKeyPairLimitExceeded, 400,
+			"Maximum of %d key pairs per Region reached.", s.opts.MaxKeyPairs)
+	}
+	p := &pending{name: name, gen: s.gens[name] + 1, done: make(chan struct{})}
+	s.busy[name] = p.done
+	s.creating++
+	return p, nil
+}
+
+func (s *Service) release(p *pending) {
+	s.mu.Lock()
+	s.finishLocked(p)
 	s.mu.Unlock()
 }
 
-// commit stores rec under its reserved name. The id comes from newID, tried
-// again on the (2^-64) chance that it is taken.
-func (s *Service) commit(rec *record, newID func() string) {
+func (s *Service) finishLocked(p *pending) {
+	if p.finished {
+		return
+	}
+	p.finished = true
+	s.creating--
+	delete(s.busy, p.name)
+	close(p.done)
+}
+
+// commit stores rec under its reserved name: through the store first, then
+// in memory. The id comes from newID, tried again on the (2^-64) chance that
+// it is taken. On error nothing is stored.
+func (s *Service) commit(ctx context.Context, p *pending, rec *Record, newID func() string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for {
 		rec.KeyPairId = newID()
-		if s.ids[rec.KeyPairId] == nil {
+		if s.ids[rec.KeyPairId] == nil && !s.newIDs[rec.KeyPairId] {
 			break
 		}
 	}
-	rec.CreateTime = s.opts.Now()
-	delete(s.reserved, rec.KeyName)
-	s.byName[rec.KeyName] = rec
-	s.ids[rec.KeyPairId] = rec
+	s.newIDs[rec.KeyPairId] = true
+	rec.CreateTime = s.opts.Now().Round(0)
+	rec.Generation = p.gen
+	s.mu.Unlock()
+
+	err := s.store.Put(context.WithoutCancel(ctx), s.opts.Region, *rec)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.newIDs, rec.KeyPairId)
+	if err == nil {
+		r := *rec
+		r.Tags = cloneTags(r.Tags)
+		s.insertLocked(&r)
+		s.gens[r.KeyName] = r.Generation
+	}
+	s.finishLocked(p)
+	if err != nil {
+		return fmt.Errorf("ec2: storing key pair %q: %w", rec.KeyName, err)
+	}
+	return nil
 }
 
-// count returns the number of stored key pairs (reservations excluded).
+// insertLocked adds r in creation-time order (almost always at the end).
+func (s *Service) insertLocked(r *Record) {
+	i := len(s.order)
+	for i > 0 && s.order[i-1].CreateTime.After(r.CreateTime) {
+		i--
+	}
+	s.order = append(s.order, nil)
+	copy(s.order[i+1:], s.order[i:])
+	s.order[i] = r
+	s.byName[r.KeyName] = r
+	s.ids[r.KeyPairId] = r
+}
+
+func (s *Service) removeLocked(r *Record) {
+	for i, o := range s.order {
+		if o == r {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			break
+		}
+	}
+	delete(s.byName, r.KeyName)
+	delete(s.ids, r.KeyPairId)
+}
+
+// count returns the number of stored key pairs (creates in flight excluded).
 func (s *Service) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

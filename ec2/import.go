@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"strconv"
 
 	"github.com/keyforge/keyforge/fingerprint"
 	"github.com/keyforge/keyforge/pemenc"
@@ -80,30 +81,43 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	if _, ok := pub.(ed25519.PublicKey); ok {
 		keyType = "ed25519"
 	}
-	// 3. State checks.
-	if err := s.reserve(in.KeyName); err != nil {
+	pubLine, err := publicKeyLine(pub)
+	if err != nil {
 		return nil, err
 	}
+	// 3. State checks.
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	p, err := s.reserve(ctx, in.KeyName)
+	if err != nil {
+		return nil, err
+	}
+	defer s.release(p) // no-op once committed
 	var ids *deriver
 	if s.opts.Seed != nil {
 		// Seeded ids depend on the request only (the key's fingerprint stands
 		// for the material), like CreateKeyPair's.
-		ids = newDeriver(s.opts.Seed, "import", in.KeyName, fp)
+		fields := []string{"import", in.KeyName, fp}
+		if p.gen > 1 {
+			fields = append(fields, "generation", strconv.FormatUint(p.gen, 10))
+		}
+		ids = newDeriver(s.opts.Seed, fields...)
 	} else {
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
-			s.release(in.KeyName)
 			return nil, err
 		}
 		ids = newDeriver(seed)
 	}
 	idStream := ids.stream("key-pair-id")
-	rec := &record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pub, Tags: tags}
-	s.commit(rec, func() string {
+	rec := &Record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pubLine, Tags: tags}
+	if err := s.commit(ctx, p, rec, func() string {
 		b := make([]byte, 8)
 		idStream.Read(b)
 		return keyPairID(b)
-	})
+	}); err != nil {
+		return nil, err
+	}
 	return &ImportKeyPairOutput{KeyFingerprint: fp, KeyName: in.KeyName, KeyPairId: rec.KeyPairId, Tags: cloneTags(tags)}, nil
 }
 

@@ -1,0 +1,319 @@
+package ec2
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Filter is one DescribeKeyPairs filter: a key pair matches when any of
+// Values matches (values are OR'ed); a request's filters are AND'ed.
+//
+// Names: "key-pair-id", "fingerprint", "key-name", "tag-key" (any tag's
+// key) and "tag:<key>" (the value of the tag whose key is exactly <key>).
+// In values, "*" matches any run of characters (also none), "?" exactly
+// one, and "\" makes the next character literal ("\*", "\?", "\\"); a
+// final lone "\" is literal. Matching is case-sensitive.
+type Filter struct {
+	Name   string
+	Values []string
+}
+
+// DescribeKeyPairsInput is the DescribeKeyPairs request. KeyNames,
+// KeyPairIds and Filters each narrow the result (a key pair must pass all
+// that are given); every name and id listed must exist.
+type DescribeKeyPairsInput struct {
+	KeyNames         []string
+	KeyPairIds       []string
+	Filters          []Filter
+	IncludePublicKey bool
+	DryRun           bool
+}
+
+// KeyPairInfo is one key pair in a DescribeKeyPairs response. Tags is never
+// nil ([]Tag{} when untagged: EC2 shows an empty list). PublicKey is set
+// only with IncludePublicKey: "<alg> <base64> <key-name>".
+type KeyPairInfo struct {
+	KeyPairId      string
+	KeyFingerprint string
+	KeyName        string
+	KeyType        string
+	PublicKey      string `json:",omitempty"`
+	Tags           []Tag
+	CreateTime     time.Time
+}
+
+// DescribeKeyPairsOutput is the DescribeKeyPairs response: the matching key
+// pairs in creation order, empty (not an error) when none match.
+type DescribeKeyPairsOutput struct {
+	KeyPairs []KeyPairInfo
+}
+
+// Bounds on a request's filters, so that matching stays cheap [chosen:
+// EC2 documents no limit here; 200 values is its limit on other calls].
+const (
+	MaxFilters      = 50
+	MaxFilterValues = 200
+	maxFilterValue  = 1024
+)
+
+// DescribeKeyPairs lists key pairs as EC2 does. A name or id in KeyNames or
+// KeyPairIds that does not exist is InvalidKeyPair.NotFound, naming the
+// first missing one (names checked before ids, each in request order).
+func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInput) (*DescribeKeyPairsOutput, error) {
+	if in == nil {
+		in = &DescribeKeyPairsInput{}
+	}
+	// 1. Parameter validation.
+	match, err := compileFilters(in.Filters)
+	if err != nil {
+		return nil, err
+	}
+	// 2. DryRun.
+	if in.DryRun {
+		return nil, dryRunError()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// 3. State.
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.loadLocked(ctx); err != nil {
+		return nil, err
+	}
+	var names, ids map[string]bool
+	if len(in.KeyNames) > 0 {
+		names = make(map[string]bool, len(in.KeyNames))
+		for _, n := range in.KeyNames {
+			if s.byName[n] == nil {
+				return nil, notFoundName(n)
+			}
+			names[n] = true
+		}
+	}
+	if len(in.KeyPairIds) > 0 {
+		ids = make(map[string]bool, len(in.KeyPairIds))
+		for _, id := range in.KeyPairIds {
+			if s.ids[id] == nil {
+				return nil, apiErr(CodeNotFound, 400, "The key pair ID '%s' does not exist", id)
+			}
+			ids[id] = true
+		}
+	}
+	out := &DescribeKeyPairsOutput{KeyPairs: []KeyPairInfo{}}
+	for _, r := range s.order {
+		if names != nil && !names[r.KeyName] || ids != nil && !ids[r.KeyPairId] || !match(r) {
+			continue
+		}
+		info := KeyPairInfo{
+			KeyPairId:      r.KeyPairId,
+			KeyFingerprint: r.KeyFingerprint,
+			KeyName:        r.KeyName,
+			KeyType:        r.KeyType,
+			Tags:           append([]Tag{}, r.Tags...),
+			CreateTime:     r.CreateTime,
+		}
+		if in.IncludePublicKey {
+			info.PublicKey = r.PublicKey + " " + r.KeyName
+		}
+		out.KeyPairs = append(out.KeyPairs, info)
+	}
+	return out, nil
+}
+
+func notFoundName(name string) error {
+	return apiErr(CodeNotFound, 400, "The key pair '%s' does not exist", name)
+}
+
+// compileFilters validates filters and returns the predicate they make.
+func compileFilters(filters []Filter) (func(*Record) bool, error) {
+	if len(filters) > MaxFilters {
+		return nil, apiErr(CodeInvalidParameterValue, 400,
+			"The maximum number of filters (%d) has been exceeded.", MaxFilters)
+	}
+	preds := make([]func(*Record) bool, 0, len(filters))
+	for _, f := range filters {
+		if len(f.Values) == 0 {
+			return nil, apiErr(CodeInvalidParameterValue, 400, "The filter '%s' has no values.", f.Name)
+		}
+		if len(f.Values) > MaxFilterValues {
+			return nil, apiErr(CodeInvalidParameterValue, 400,
+				"The maximum number of values (%d) for filter '%s' has been exceeded.", MaxFilterValues, f.Name)
+		}
+		pats := make([]pattern, len(f.Values))
+		for i, v := range f.Values {
+			if len(v) > maxFilterValue {
+				return nil, apiErr(CodeInvalidParameterValue, 400,
+					"A value for filter '%s' exceeds the maximum length of %d.", f.Name, maxFilterValue)
+			}
+			pats[i] = compilePattern(v)
+		}
+		any := func(s string) bool {
+			for _, p := range pats {
+				if p.match(s) {
+					return true
+				}
+			}
+			return false
+		}
+		var pred func(*Record) bool
+		switch {
+		case f.Name == "key-pair-id":
+			pred = func(r *Record) bool { return any(r.KeyPairId) }
+		case f.Name == "fingerprint":
+			pred = func(r *Record) bool { return any(r.KeyFingerprint) }
+		case f.Name == "key-name":
+			pred = func(r *Record) bool { return any(r.KeyName) }
+		case f.Name == "tag-key":
+			pred = func(r *Record) bool {
+				for _, t := range r.Tags {
+					if any(t.Key) {
+						return true
+					}
+				}
+				return false
+			}
+		case strings.HasPrefix(f.Name, "tag:") && len(f.Name) > len("tag:"):
+			key := f.Name[len("tag:"):]
+			pred = func(r *Record) bool {
+				for _, t := range r.Tags {
+					if t.Key == key {
+						return any(t.Value)
+					}
+				}
+				return false
+			}
+		default:
+			return nil, apiErr(CodeInvalidParameterValue, 400, "The filter '%s' is invalid", f.Name)
+		}
+		preds = append(preds, pred)
+	}
+	return func(r *Record) bool {
+		for _, p := range preds {
+			if !p(r) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// pattern is a compiled filter value: literal runs separated by stars.
+// Each element of parts is a sequence of tokens, a token being a literal
+// byte or any (-1, from "?").
+type pattern struct {
+	parts      [][]int16
+	leadStar   bool
+	trailStar  bool
+	minLen     int
+	hasStar    bool
+	literalAll string // the whole value when it has no wildcards
+	literal    bool
+}
+
+const anyByte = -1
+
+func compilePattern(v string) pattern {
+	var p pattern
+	cur := []int16{}
+	literal := true
+	var lit []byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '\\' && i+1 < len(v):
+			i++
+			cur = append(cur, int16(v[i]))
+			lit = append(lit, v[i])
+		case c == '*':
+			literal = false
+			if !p.hasStar && len(cur) == 0 {
+				p.leadStar = true
+			}
+			p.hasStar = true
+			if len(cur) > 0 {
+				p.parts = append(p.parts, cur)
+				cur = []int16{}
+			}
+			p.trailStar = true
+			continue
+		case c == '?':
+			literal = false
+			cur = append(cur, anyByte)
+		default:
+			cur = append(cur, int16(c))
+			lit = append(lit, c)
+		}
+		p.trailStar = false
+	}
+	if len(cur) > 0 || !p.hasStar {
+		p.parts = append(p.parts, cur)
+	}
+	for _, part := range p.parts {
+		p.minLen += len(part)
+	}
+	p.literal = literal
+	p.literalAll = string(lit)
+	return p
+}
+
+func matchPart(s string, part []int16) bool {
+	for i, t := range part {
+		if t != anyByte && s[i] != byte(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// match reports whether s matches. Without stars it is a fixed-length
+// comparison; with stars, each literal part is placed at its leftmost
+// possible position, which is optimal, so the work is O(len(s)·len(p)).
+func (p pattern) match(s string) bool {
+	if p.literal {
+		return s == p.literalAll
+	}
+	if len(s) < p.minLen {
+		return false
+	}
+	if !p.hasStar {
+		return len(s) == p.minLen && matchPart(s, p.parts[0])
+	}
+	parts := p.parts
+	pos := 0
+	if !p.leadStar {
+		first := parts[0]
+		if !matchPart(s, first) {
+			return false
+		}
+		pos = len(first)
+		parts = parts[1:]
+	}
+	var last []int16
+	end := len(s)
+	if !p.trailStar && len(parts) > 0 {
+		last = parts[len(parts)-1]
+		parts = parts[:len(parts)-1]
+		end = len(s) - len(last)
+		if end < pos || !matchPart(s[end:], last) {
+			return false
+		}
+	}
+	for _, part := range parts {
+		found := false
+		for i := pos; i+len(part) <= end; i++ {
+			if matchPart(s[i:], part) {
+				pos = i + len(part)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
