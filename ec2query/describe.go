@@ -1,5 +1,3 @@
-//go:build h9api
-
 package ec2query
 
 import (
@@ -36,7 +34,7 @@ func describeKeyPairs(ctx context.Context, svc *ec2.Service, rid string, f form)
 		if len(g.members[filterName]) == 0 {
 			return nil, badRequest(ec2.CodeMissingParameter, "The request must contain the parameter Filter.%d.Name", g.index)
 		}
-		filters = append(filters, ec2.Filter{Name: single(g.members, filterName), Values: list(g.members, "Value.N")})
+		filters = append(filters, ec2.Filter{Name: single(g.members, filterName), Values: list(g.members, filterValue)})
 	}
 	out, err := svc.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{
 		KeyNames:         list(m, "KeyName.N"),

@@ -67,6 +67,14 @@ type Handler struct {
 	regions map[string]bool
 }
 
+// NewHandler returns a Handler serving regions; opts may be nil. Mount it
+// in one line:
+//
+//	http.Handle("/", ec2query.NewHandler(ec2.NewRegions(ec2.Options{}), nil))
+func NewHandler(regions *ec2.Regions, opts *Options) *Handler {
+	return newHandler(regions.Service, opts)
+}
+
 func newHandler(lookup func(string) (*ec2.Service, error), opts *Options) *Handler {
 	h := &Handler{lookup: lookup, regions: make(map[string]bool)}
 	if opts != nil {
@@ -297,7 +305,7 @@ func (h *Handler) authenticate(r *http.Request, body []byte, in *info) (string, 
 	if err != nil || si == nil {
 		return h.opts.DefaultRegion, nil
 	}
-	if !validRegion(si.region) {
+	if !ec2.ValidRegion(si.region) {
 		if h.opts.Credentials != nil {
 			in.authReason = "credential scope names no valid Region"
 			return "", errAuth
@@ -306,21 +314,6 @@ func (h *Handler) authenticate(r *http.Request, body []byte, in *info) (string, 
 			"The Region %q of the request's credential scope is not a valid Region name.", printable(si.region))
 	}
 	return si.region, nil
-}
-
-// validRegion accepts Region-like names: lowercase letters and digits in
-// hyphen-separated words, at most 32 bytes ("us-east-1", "local").
-func validRegion(s string) bool {
-	if s == "" || len(s) > 32 || s[0] == '-' || s[len(s)-1] == '-' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' && s[i-1] != '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // service returns the Service of region, within MaxRegions.

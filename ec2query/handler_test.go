@@ -9,47 +9,29 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyforge/keyforge/ec2"
 )
 
 const testSeed = "ec2query test seed"
 
-// testServices makes seeded Services per Region on first use.
-type testServices struct {
-	mu   sync.Mutex
-	m    map[string]*ec2.Service
-	seed []byte
-}
+var testTime = time.Date(2026, 2, 3, 4, 5, 6, 789_000_000, time.UTC)
 
-func (ts *testServices) lookup(region string) (*ec2.Service, error) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ts.m == nil {
-		ts.m = make(map[string]*ec2.Service)
-	}
-	s := ts.m[region]
-	if s == nil {
-		s = ec2.NewService(ec2.Options{Region: region, Seed: ts.seed})
-		ts.m[region] = s
-	}
-	return s, nil
-}
-
-func testHandler(t testing.TB, opts *Options) (*Handler, *testServices) {
+func testHandler(t testing.TB, opts *Options) (*Handler, *ec2.Regions) {
 	t.Helper()
-	ts := &testServices{seed: []byte(testSeed)}
+	regions := ec2.NewRegions(ec2.Options{Seed: []byte(testSeed), Now: func() time.Time { return testTime }})
 	if opts == nil {
 		opts = &Options{}
 	}
 	if opts.RequestID == nil {
-		opts.RequestID = func() string { return "11111111-2222-4333-8444-555555555555" }
+		opts.RequestID = func() string { return rid }
 	}
-	return newHandler(ts.lookup, opts), ts
+	return NewHandler(regions, opts), regions
 }
 
 func post(h http.Handler, body string, hdr ...string) *httptest.ResponseRecorder {
@@ -311,12 +293,8 @@ func TestRegionFromScope(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("presigned: %d %s", w.Code, w.Body)
 	}
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	for _, region := range []string{"eu-west-1", "us-east-1", "ap-south-2"} {
-		if ts.m[region] == nil {
-			t.Errorf("no Service for %s", region)
-		}
+	if got := ts.List(); !reflect.DeepEqual(got, []string{"ap-south-2", "eu-west-1", "us-east-1"}) {
+		t.Errorf("Regions in use: %v", got)
 	}
 }
 
