@@ -27,6 +27,7 @@ Usage:
   keyforge import --name N --public-key FILE [--tag K=V]... [--seed HEX]
   keyforge fingerprint [--json] [--passphrase-file F] FILE
   keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT] IN
+  keyforge serve [--addr HOST:PORT] [--region R] [--state FILE] [--seed HEX] [--pool N] [--credentials FILE]
 
 Run "keyforge COMMAND --help" for a command's options.
 `
@@ -40,6 +41,7 @@ var commands = map[string]command{
 	"import":      {runImport},
 	"fingerprint": {runFingerprint},
 	"convert":     {runConvert},
+	"serve":       {runServe},
 }
 
 // run is the whole CLI; main only wires it to the process.
