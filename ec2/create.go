@@ -65,9 +65,7 @@ func dryRunError() error {
 }
 
 // requestDeriver returns the per-request randomness: from Options.Seed when
-// set, else from a fresh crypto/rand seed. Generations after the first are
-// an extra input, so a name created again gets a new key and id (the first
-// generation's outputs are those of a Service without delete).
+// set, else from a fresh crypto/rand seed.
 func (s *Service) requestDeriver(gen uint64, fields ...string) (*deriver, error) {
 	seed := s.opts.Seed
 	if seed == nil {
@@ -76,10 +74,21 @@ func (s *Service) requestDeriver(gen uint64, fields ...string) (*deriver, error)
 			return nil, err
 		}
 	}
+	return newDeriver(seed, s.deriveFields(gen, fields...)...), nil
+}
+
+// deriveFields appends the Region and the name's generation to a request's
+// derivation inputs, so that one seed gives different keys and ids in each
+// Region and each time a name is created again. Both are left out when
+// empty or first, so a Service without Region or delete derives as before.
+func (s *Service) deriveFields(gen uint64, fields ...string) []string {
+	if s.opts.Region != "" {
+		fields = append(fields, "region", s.opts.Region)
+	}
 	if gen > 1 {
 		fields = append(fields, "generation", strconv.FormatUint(gen, 10))
 	}
-	return newDeriver(seed, fields...), nil
+	return fields
 }
 
 func (s *Service) create(ctx context.Context, p *pending, keyType, keyFormat string, tags []Tag) (*CreateKeyPairOutput, error) {

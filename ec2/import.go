@@ -9,7 +9,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"strconv"
 
 	"github.com/keyforge/keyforge/fingerprint"
 	"github.com/keyforge/keyforge/pemenc"
@@ -97,11 +96,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	if s.opts.Seed != nil {
 		// Seeded ids depend on the request only (the key's fingerprint stands
 		// for the material), like CreateKeyPair's.
-		fields := []string{"import", in.KeyName, fp}
-		if p.gen > 1 {
-			fields = append(fields, "generation", strconv.FormatUint(p.gen, 10))
-		}
-		ids = newDeriver(s.opts.Seed, fields...)
+		ids = newDeriver(s.opts.Seed, s.deriveFields(p.gen, "import", in.KeyName, fp)...)
 	} else {
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
