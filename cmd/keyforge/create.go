@@ -10,7 +10,7 @@ import (
 	"github.com/keyforge/keyforge/ec2"
 )
 
-const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]"
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX [--region R]] [--key-out FILE]"
 
 // keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
 // keys in this order, Tags only when given, KeyMaterial left out when it
@@ -31,6 +31,7 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed making every output reproducible")
+	region := fs.String("region", "", "`Region` a seeded output is derived for, as keyforge serve --seed derives it (e.g. us-east-1)")
 	keyOut := fs.String("key-out", "", "write KeyMaterial to `FILE` (mode 0600) instead of printing it")
 	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file `version` for --format ppk: 2 or 3")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
@@ -44,11 +45,14 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *ppkVersion != 2 && *ppkVersion != 3 {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version must be 2 or 3")
 	}
+	if *region != "" && !ec2.ValidRegion(*region) {
+		return usageError(stderr, fs, createSynopsis, fmt.Sprintf("--region %q is not a Region name", *region))
+	}
 	seed, err := parseSeed(*seedHex)
 	if err != nil {
 		return usageError(stderr, fs, createSynopsis, err.Error())
 	}
-	svc := ec2.NewService(ec2.Options{Seed: seed, PPKVersion: *ppkVersion})
+	svc := ec2.NewService(ec2.Options{Region: *region, Seed: seed, PPKVersion: *ppkVersion})
 	out, err := svc.CreateKeyPair(context.Background(), &ec2.CreateKeyPairInput{
 		KeyName: *name, KeyType: *typ, KeyFormat: *format,
 		TagSpecifications: tags.specs(), DryRun: *dryRun,
