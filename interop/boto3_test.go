@@ -65,7 +65,9 @@ func TestBoto3(t *testing.T) {
 			t.Fatalf("manifest: %+v", m)
 		}
 		for _, c := range m.Created {
-			t.Run(c.Name, func(t *testing.T) { checkCreatedKey(t, c.Type, c.Format, c.File, c.Fingerprint, c.Name, m.Described[c.Name]) })
+			t.Run(c.Name, func(t *testing.T) {
+				checkCreatedKey(t, c.Type, c.Format, c.File, c.Fingerprint, c.Name, m.Described[c.Name])
+			})
 		}
 		for _, c := range m.Imported {
 			t.Run(c.Name, func(t *testing.T) {
