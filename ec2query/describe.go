@@ -74,7 +74,15 @@ func deleteKeyPair(ctx context.Context, svc *ec2.Service, rid string, f form) ([
 func describeKeyPairsXML(rid string, out *ec2.DescribeKeyPairsOutput) []byte {
 	const action = "DescribeKeyPairs"
 	w := newResponse(action, rid)
-	w.Grow(len(out.KeyPairs) * 320)
+	size := 0
+	for i := range out.KeyPairs {
+		k := &out.KeyPairs[i]
+		size += 256 + len(k.KeyPairId) + len(k.KeyFingerprint) + len(k.KeyName) + len(k.PublicKey)
+		for _, t := range k.Tags {
+			size += 40 + len(t.Key) + len(t.Value)
+		}
+	}
+	w.Grow(size)
 	if len(out.KeyPairs) == 0 {
 		w.WriteString("<keySet/>")
 		return w.end(action)
@@ -91,7 +99,7 @@ func describeKeyPairsXML(rid string, out *ec2.DescribeKeyPairsOutput) []byte {
 		if k.PublicKey != "" {
 			w.elem("publicKey", k.PublicKey)
 		}
-		w.elem("createTime", formatCreateTime(k.CreateTime))
+		w.createTime(k.CreateTime)
 		w.close("item")
 	}
 	w.close("keySet")

@@ -57,7 +57,8 @@ const rid = "11111111-2222-4333-8444-555555555555"
 
 func TestCreateKeyPairXML(t *testing.T) {
 	h, _ := testHandler(t, nil)
-	want, err := ec2.NewService(ec2.Options{Seed: []byte(testSeed)}).CreateKeyPair(context.Background(),
+	// What a seeded us-east-1 Service of the same seed answers.
+	want, err := ec2.NewService(ec2.Options{Seed: []byte(testSeed), Region: "us-east-1"}).CreateKeyPair(context.Background(),
 		&ec2.CreateKeyPairInput{KeyName: "my-key-pair", KeyType: "ed25519"})
 	if err != nil {
 		t.Fatal(err)

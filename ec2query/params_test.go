@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyforge/keyforge/ec2"
 )
@@ -122,5 +123,19 @@ func TestParseCostLinear(t *testing.T) {
 	small, large := allocs(build(1000)), allocs(build(4000))
 	if large > 5*small {
 		t.Errorf("allocations: %v for 1000 parameters, %v for 4000", small, large)
+	}
+}
+
+func TestCreateTimeFormat(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 2, 3, 4, 5, 6, 789_123_456, time.UTC),
+		time.Date(2001, 12, 31, 23, 59, 59, 0, time.FixedZone("x", 3600)),
+		time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		var w xmlWriter
+		w.createTime(tm)
+		if want := "<createTime>" + tm.UTC().Format(createTimeLayout) + "</createTime>"; w.String() != want {
+			t.Errorf("%s, want %s", w.String(), want)
+		}
 	}
 }

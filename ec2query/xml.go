@@ -36,8 +36,17 @@ func (w *xmlWriter) end(action string) []byte {
 	return w.Bytes()
 }
 
-func (w *xmlWriter) open(name string)  { w.WriteString("<" + name + ">") }
-func (w *xmlWriter) close(name string) { w.WriteString("</" + name + ">") }
+func (w *xmlWriter) open(name string) {
+	w.WriteByte('<')
+	w.WriteString(name)
+	w.WriteByte('>')
+}
+
+func (w *xmlWriter) close(name string) {
+	w.WriteString("</")
+	w.WriteString(name)
+	w.WriteByte('>')
+}
 
 func (w *xmlWriter) elem(name, text string) {
 	w.open(name)
@@ -142,7 +151,41 @@ func importKeyPairXML(requestID string, out *ec2.ImportKeyPairOutput) []byte {
 	return w.end(action)
 }
 
-func formatCreateTime(t time.Time) string { return t.UTC().Format(createTimeLayout) }
+// createTime writes <createTime> as EC2 renders it (createTimeLayout),
+// without time.Format's cost: describe writes one per item.
+func (w *xmlWriter) createTime(t time.Time) {
+	t = t.UTC()
+	year, month, day := t.Date()
+	hour, min, sec := t.Clock()
+	if year < 0 || year > 9999 {
+		w.elem("createTime", t.Format(createTimeLayout))
+		return
+	}
+	var b [24]byte
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, int(month), 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, hour, 2)
+	b[13] = ':'
+	put(14, min, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	put(20, t.Nanosecond()/1e6, 3)
+	b[23] = 'Z'
+	w.WriteString("<createTime>")
+	w.Write(b[:])
+	w.WriteString("</createTime>")
+}
 
 // errorXML renders an EC2 error document. It has no namespace, a newline
 // after the declaration, and RequestID spelt exactly so (aws-sdk-go-v2
