@@ -87,6 +87,7 @@ func main() {
 
 	var md bytes.Buffer
 	writeMarkdown(&md, &m, runs, tl, pools, gobench, filepath.Base(*chart))
+	writeServeLoad(&md, filepath.Join(*dir, "serveload.json"))
 	if err := os.WriteFile(*readme, md.Bytes(), 0o644); err != nil {
 		fatal(err)
 	}

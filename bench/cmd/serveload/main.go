@@ -96,6 +96,7 @@ func cpuSeconds(pid int) float64 {
 func startKeyforge(bin, name string, args ...string) *target {
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Stderr = io.Discard // one line a request: not wanted here
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		log.Fatal(err)
@@ -126,6 +127,7 @@ func startMoto(bin string) *target {
 	port := freePort()
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		log.Fatal(err)
 	}
@@ -564,28 +566,33 @@ func main() {
 		}
 	}
 
-	// ed25519 create throughput and describe of 330 key pairs.
-	kf := startKeyforge(*kfBin, "keyforge", "--pool", "0")
-	targets := []*target{kf}
-	if moto != nil {
-		targets = append(targets, moto)
+	// ed25519 create throughput and describe of 330 key pairs, each on a
+	// fresh keyforge and a reset moto.
+	fresh := func() []*target {
+		ts := []*target{startKeyforge(*kfBin, "keyforge", "--pool", "0")}
+		if moto != nil {
+			resetMoto(moto)
+			ts = append(ts, moto)
+		}
+		return ts
 	}
+	targets := fresh()
 	for _, t := range targets {
-		resetMoto(t)
 		var n atomic.Int64
 		report(closed("create ed25519", t, *conns, *short, int64(len(manyRegions)*perRegion), 200, func(int64) (string, url.Values) {
 			i := n.Add(1)
 			return manyRegions[int(i-1)/perRegion], url.Values{"Action": {"CreateKeyPair"}, "KeyName": {fmt.Sprintf("ed-%d", i)}, "KeyType": {"ed25519"}}
 		}))
 	}
+	targets[0].stop()
+	targets = fresh()
 	for _, t := range targets {
-		resetMoto(t)
 		preload(t, "eu-west-1", 330)
 		report(closed("describe 330", t, *conns, *short, maxOps, 200, func(int64) (string, url.Values) {
 			return "eu-west-1", url.Values{"Action": {"DescribeKeyPairs"}}
 		}))
 	}
-	kf.stop()
+	targets[0].stop()
 
 	// Pooled RSA create while the pool is warm: 40 requests at 10/s from a
 	// pool of 64 that has had time to fill.
@@ -621,6 +628,9 @@ func main() {
 		if r.Total.Errors > 0 || (r.EndCheck != "" && strings.Contains(r.EndCheck, "missing")) {
 			failed = true
 		}
+	}
+	if moto != nil {
+		moto.stop()
 	}
 	if failed {
 		log.Print("FAIL: errors or a failed end check")
