@@ -58,47 +58,64 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
 	}
-	lines := splitLines(data)
-	i := 0
-	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
-		i++
+	r := newLineReader(data)
+	l, ok := r.next()
+	for ok && len(bytes.TrimSpace(l)) == 0 {
+		l, ok = r.next()
 	}
-	if i == len(lines) || strings.TrimSpace(lines[i]) != rfc4716Begin {
+	if !ok || string(bytes.TrimSpace(l)) != rfc4716Begin {
 		return nil, "", malformed("no %q line", rfc4716Begin)
 	}
-	i++
 	var comment string
-	var body strings.Builder
+	var body []byte
 	done := false
-	for ; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		if l == rfc4716End {
+	for l, ok = r.next(); ok; l, ok = r.next() {
+		l = bytes.TrimSpace(l)
+		if string(l) == rfc4716End {
 			done = true
 			break
 		}
-		if strings.Contains(l, ":") {
-			// A header, possibly continued by lines ending in "\".
-			h := l
-			for strings.HasSuffix(h, "\\") && i+1 < len(lines) {
-				i++
-				h = h[:len(h)-1] + strings.TrimSpace(lines[i])
-			}
-			tag, val, _ := strings.Cut(h, ":")
-			if strings.EqualFold(strings.TrimSpace(tag), "Comment") {
-				val = strings.TrimSpace(val)
-				if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
-					val = unescapeRFC4716(val[1 : len(val)-1])
+		if bytes.IndexByte(l, ':') >= 0 {
+			// A header, possibly continued by lines ending in "\". The tag is
+			// on the first line; only a Comment's value is collected (in one
+			// buffer: joining strings per line was quadratic).
+			tag, val, _ := bytes.Cut(l, []byte(":"))
+			isComment := strings.EqualFold(string(bytes.TrimSpace(tag)), "Comment")
+			var h []byte
+			for bytes.HasSuffix(l, []byte("\\")) {
+				if isComment {
+					h = append(h, val[:len(val)-1]...)
 				}
-				comment = val
+				if l, ok = r.next(); !ok {
+					break
+				}
+				l = bytes.TrimSpace(l)
+				val = l
+			}
+			if !isComment {
+				continue
+			}
+			if ok {
+				h = append(h, val...)
+			}
+			v := string(bytes.TrimSpace(h))
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = unescapeRFC4716(v[1 : len(v)-1])
+			}
+			comment = v
+			if !ok {
+				break
 			}
 			continue
 		}
-		body.WriteString(l)
+		body = append(body, l...)
 	}
 	if !done {
 		return nil, "", malformed("no %q line", rfc4716End)
 	}
-	blob, err := base64.StdEncoding.DecodeString(body.String())
+	blob := make([]byte, base64.StdEncoding.DecodedLen(len(body)))
+	n, err := base64.StdEncoding.Decode(blob, body)
+	blob = blob[:n]
 	if err != nil {
 		return nil, "", malformed("bad base64 in RFC 4716 body")
 	}
@@ -194,7 +211,11 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 	}
 	// authorized_keys: the one key line among blank and # lines.
 	var keyLine []byte
-	for _, l := range bytes.Split(trimmed, []byte("\n")) {
+	for r := newLineReader(trimmed); ; {
+		l, ok := r.next()
+		if !ok {
+			break
+		}
 		l = bytes.TrimSpace(l)
 		if len(l) == 0 || l[0] == '#' {
 			continue
