@@ -143,7 +143,7 @@ func TestMutationTable(t *testing.T) {
 		{"RFC 1421 header lines", []byte(strings.Replace(string(goodData), "KEY-----\n", "KEY-----\nProc-Type: 4,ENCRYPTED\nComment: x\n\n", 1)), "", ErrMalformed, sshRejects, "header lines"},
 		{"bad magic", []byte(strings.Replace(string(goodData), "b3BlbnNzaC1rZXktdjEA", "b3BlbnNzaC1rZXktdjIA", 1)), "", ErrMalformed, sshRejects, "magic"},
 		{"cipher none with kdf bcrypt", mut(func(p *osshParts) { p.kdf = "bcrypt" }), "", ErrMalformed, sshRejects, "kdf"},
-		{"unknown cipher", mut(func(p *osshParts) { p.cipher = "blowfish-cbc"; p.kdf = "bcrypt" }), "", ErrUnsupportedKeyType, sshRejects, "blowfish-cbc"},
+		{"unknown cipher", mut(func(p *osshParts) { p.cipher = "blowfish-cbc"; p.kdf = "bcrypt" }), "", ErrUnsupportedEncryption, sshRejects, "blowfish-cbc"},
 		{"unsupported key type named", mut(func(p *osshParts) {
 			var b sshwire.Builder
 			b.StringS("ssh-dss")

@@ -80,7 +80,7 @@ func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, e
 			name = "aes256-ctr"
 		}
 		if c = sshCiphers[name]; c == nil {
-			return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(name))
+			return nil, unsupportedCipherName("OpenSSH cipher", name)
 		}
 	}
 	pubBlob, err := marshalPublicBlob(key.Public())
@@ -307,11 +307,11 @@ func parseOpenSSHBinary(raw, passphrase []byte, opts *ParseOptions) (crypto.Sign
 	default:
 		c = sshCiphers[cipherName]
 		if c == nil {
-			return nil, "", unsupported("cipher " + cipherName)
+			return nil, "", unsupportedCipherName("OpenSSH cipher", cipherName)
 		}
 		blockSize = c.blockSize
 		if kdfName != "bcrypt" {
-			return nil, "", unsupported("kdf " + kdfName)
+			return nil, "", unsupportedCipherName("OpenSSH KDF", kdfName)
 		}
 	}
 	tag := r.Bytes(tagLen(c))

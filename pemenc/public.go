@@ -157,8 +157,17 @@ func parsePKIXDER(der []byte) (crypto.PublicKey, error) {
 		if _, err := asn1.Unmarshal(s.Algo.Parameters.FullBytes, &curve); err != nil {
 			return nil, malformed("bad ECDSA curve parameters")
 		}
-		if curveFromOID(curve) == nil {
+		c := curveFromOID(curve)
+		if c == nil {
 			return nil, unsupported(oidName(curve))
+		}
+		if pt := s.Key.Bytes; len(pt) > 0 && pt[0] != 4 {
+			// crypto/x509 reads uncompressed points only.
+			pub, err := parseECPoint(c, pt)
+			if err != nil {
+				return nil, err
+			}
+			return checkPublic(pub)
 		}
 	default:
 		return nil, unsupported(oidName(s.Algo.Algorithm))
@@ -168,6 +177,75 @@ func parsePKIXDER(der []byte) (crypto.PublicKey, error) {
 		return nil, malformed("bad public key: %v", err)
 	}
 	return checkPublic(pub)
+}
+
+// parsePublicDER reads bare DER of a SubjectPublicKeyInfo or a PKCS#1
+// RSAPublicKey (`openssl rsa -RSAPublicKey_out -outform DER`), and names
+// private keys given where a public key is wanted.
+func parsePublicDER(der []byte) (crypto.PublicKey, error) {
+	var s spki
+	if rest, err := asn1.Unmarshal(der, &s); err == nil && len(rest) == 0 {
+		return parsePKIXDER(der)
+	}
+	var k pkcs1Public
+	if rest, err := asn1.Unmarshal(der, &k); err == nil && len(rest) == 0 {
+		return parsePKCS1PublicDER(der)
+	}
+	if isEncryptedPKCS8(der) {
+		return nil, malformed("DER is an encrypted PKCS#8 private key, not a public key")
+	}
+	var p8 pkcs8Key
+	var p1 pkcs1PrivateKey
+	var ec sec1Key
+	for _, v := range []any{&p8, &p1, &ec} {
+		if rest, err := asn1.Unmarshal(der, v); err == nil && len(rest) == 0 {
+			return nil, malformed("DER is a private key, not a public key")
+		}
+	}
+	return nil, malformed("DER is neither a SubjectPublicKeyInfo nor a PKCS#1 RSAPublicKey")
+}
+
+// isPublicDER reports whether der has the shape of a SubjectPublicKeyInfo
+// or a PKCS#1 RSAPublicKey.
+func isPublicDER(der []byte) bool {
+	var s spki
+	var k pkcs1Public
+	for _, v := range []any{&s, &k} {
+		if rest, err := asn1.Unmarshal(der, v); err == nil && len(rest) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// isText reports whether data looks like text: no NUL and no other
+// control characters than blanks and line breaks in its first kilobyte.
+func isText(data []byte) bool {
+	for _, c := range data[:min(len(data), 1024)] {
+		if c < ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			return false
+		}
+	}
+	return true
+}
+
+// parsePKCS1PublicDER reads a PKCS#1 RSAPublicKey.
+func parsePKCS1PublicDER(der []byte) (crypto.PublicKey, error) {
+	var k pkcs1Public
+	if rest, err := asn1.Unmarshal(der, &k); err != nil || len(rest) != 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	pub, err := sshwire.NewRSAPublicKey(k.N, k.E)
+	if err != nil {
+		return nil, wrapWire(err)
+	}
+	if err := checkRSASize(pub); err != nil {
+		return nil, err
+	}
+	return pub, nil
 }
 
 // checkPublic applies the same bounds as the SSH wire parser.
@@ -196,6 +274,9 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
 	}
+	if err := foreignFormat(data); err != nil {
+		return nil, "", err
+	}
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
@@ -206,8 +287,10 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 		return parsePublicPEM(data)
 	case data[0] == 0x30:
 		// Bare DER, which must not be trimmed: its last byte may be a blank.
-		pub, err := parsePKIXDER(data)
+		pub, err := parsePublicDER(data)
 		return pub, "", err
+	case !isText(data):
+		return nil, "", malformed("binary data that is not DER (not a public key format this package reads)")
 	}
 	// authorized_keys: the one key line among blank and # lines.
 	var keyLine []byte
@@ -247,21 +330,8 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 		pub, err := parsePKIXDER(b.Bytes)
 		return pub, "", err
 	case "RSA PUBLIC KEY":
-		var k pkcs1Public
-		if rest, err := asn1.Unmarshal(b.Bytes, &k); err != nil || len(rest) != 0 {
-			return nil, "", malformed("bad PKCS#1 RSAPublicKey")
-		}
-		if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
-			return nil, "", malformed("bad PKCS#1 RSAPublicKey")
-		}
-		pub, err := sshwire.NewRSAPublicKey(k.N, k.E)
-		if err != nil {
-			return nil, "", wrapWire(err)
-		}
-		if err := checkRSASize(pub); err != nil {
-			return nil, "", err
-		}
-		return pub, "", nil
+		pub, err := parsePKCS1PublicDER(b.Bytes)
+		return pub, "", err
 	case opensshPEMType:
 		if len(b.Headers) != 0 {
 			return nil, "", errOpenSSHHeaders

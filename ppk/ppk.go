@@ -67,6 +67,10 @@ var (
 	// ErrUnsafeKDF: the file's (or the caller's) Argon2 parameters break
 	// PuTTY's rules or exceed the configured ceilings.
 	ErrUnsafeKDF = errors.New("ppk: unsafe key-derivation parameters")
+	// ErrUnsupportedEncryption: the Encryption or Key-Derivation header
+	// names a cipher or KDF other than aes256-cbc and Argon2id/i/d (PuTTY
+	// knows no others); the message names it.
+	ErrUnsupportedEncryption = errors.New("ppk: unsupported encryption")
 	// ErrPassphraseRequired: the file is encrypted and the passphrase is nil.
 	ErrPassphraseRequired = errors.New("ppk: passphrase required")
 )

@@ -48,7 +48,8 @@ func loadKey(data, passphrase []byte, needPrivate bool) (*loadedKey, error) {
 		return nil, errNeedPassphrase
 	}
 	if errors.Is(err, pemenc.ErrIncorrectPassphrase) || errors.Is(err, pemenc.ErrUnsupportedKeyType) ||
-		errors.Is(err, pemenc.ErrUnsafeKDF) {
+		errors.Is(err, pemenc.ErrUnsafeKDF) || errors.Is(err, pemenc.ErrUnsupportedEncryption) ||
+		errors.Is(err, pemenc.ErrUnsupportedFormat) {
 		return nil, err
 	}
 	pub, comment, perr := pemenc.ParsePublicKey(data)
