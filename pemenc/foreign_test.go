@@ -178,3 +178,30 @@ func TestUnsupportedEncryption(t *testing.T) {
 		t.Errorf("encode with rc4: %v", err)
 	}
 }
+
+// TestCommentTrailingBlanks: a .pub comment keeps its trailing blanks, as
+// `ssh-keygen -l` prints them; blanks between key and comment are not
+// part of it, and a comment of blanks only is no comment.
+func TestCommentTrailingBlanks(t *testing.T) {
+	line, _ := EncodeAuthorizedKey(fuzzKeys()[0].Public(), "")
+	key := strings.TrimSuffix(string(line), "\n")
+	for in, want := range map[string]string{
+		key + " my comment  \t \n":           "my comment  \t ",
+		key + "   lead  mid\ttab  \r\n":      "lead  mid\ttab  ",
+		key + "\t  \n":                       "",
+		key + " c \n\n  \n":                  "c ",
+		"\n# x\n" + key + " c d  \n\n":       "c d  ",
+		`command="a b" ` + key + " opt c  ": "opt c  ",
+	} {
+		_, c, err := ParsePublicKey([]byte(in))
+		if err != nil || c != want {
+			t.Errorf("ParsePublicKey(%q) comment = %q, %v; want %q", in, c, err, want)
+		}
+		if !strings.HasPrefix(in, "\n") {
+			_, c, err = ParseAuthorizedKey([]byte(in))
+			if err != nil || c != want {
+				t.Errorf("ParseAuthorizedKey(%q) comment = %q, %v; want %q", in, c, err, want)
+			}
+		}
+	}
+}

@@ -294,23 +294,22 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 	}
 	// authorized_keys: the one key line among blank and # lines.
 	var keyLine []byte
-	for r := newLineReader(trimmed); ; {
+	for r := newLineReader(data); ; {
 		l, ok := r.next()
 		if !ok {
 			break
 		}
-		l = bytes.TrimSpace(l)
-		if len(l) == 0 || l[0] == '#' {
+		if t := bytes.TrimSpace(l); len(t) == 0 || t[0] == '#' {
 			continue
 		}
 		if keyLine != nil {
 			return nil, "", malformed("more than one key")
 		}
-		keyLine = l
+		keyLine = l // untrimmed: trailing blanks belong to the comment
 	}
-	if !bytes.ContainsAny(keyLine, " \t") {
+	if !bytes.ContainsAny(bytes.TrimSpace(keyLine), " \t") {
 		// A single base64 token: SubjectPublicKeyInfo DER.
-		der, err := base64.StdEncoding.DecodeString(string(keyLine))
+		der, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(keyLine)))
 		if err != nil || len(der) == 0 || der[0] != 0x30 {
 			return nil, "", malformed("not a public key")
 		}
