@@ -75,14 +75,15 @@ func TestHostile(t *testing.T) {
 		want error
 	}{
 		{"memory 2^32-1", setHeader(enc, "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
-		{"memory over 1 GiB", setHeader(enc, "Argon2-Memory", "1048577"), nil, ErrUnsafeKDF},
+		{"memory over 256 MiB", setHeader(enc, "Argon2-Memory", "262145"), nil, ErrUnsafeKDF},
 		{"memory over caller ceiling", enc, &DecodeOptions{MaxMemory: 4}, ErrUnsafeKDF},
 		{"passes 0", setHeader(enc, "Argon2-Passes", "0"), nil, ErrUnsafeKDF},
 		{"passes 2^32-1", setHeader(enc, "Argon2-Passes", "4294967295"), nil, ErrUnsafeKDF},
 		{"passes over caller ceiling", setHeader(enc, "Argon2-Passes", "3"), &DecodeOptions{MaxPasses: 2}, ErrUnsafeKDF},
 		{"memory × passes", setHeader(setHeader(enc, "Argon2-Memory", "1048576"), "Argon2-Passes", "3"), nil, ErrUnsafeKDF},
 		{"1 GiB × 2 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "1048576"), "Argon2-Passes", "2"), nil, ErrUnsafeKDF},
-		{"8 MiB × 129 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "8192"), "Argon2-Passes", "129"), nil, ErrUnsafeKDF},
+		{"8 MiB × 65 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "8192"), "Argon2-Passes", "65"), nil, ErrUnsafeKDF},
+		{"256 MiB × 3 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "262144"), "Argon2-Passes", "3"), nil, ErrUnsafeKDF},
 		{"work over caller ceiling", setHeader(enc, "Argon2-Passes", "100"), &DecodeOptions{MaxWork: 799}, ErrUnsafeKDF},
 		{"parallelism 0", setHeader(enc, "Argon2-Parallelism", "0"), nil, ErrUnsafeKDF},
 		{"parallelism 2^24", setHeader(setHeader(enc, "Argon2-Parallelism", "16777216"), "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
