@@ -76,3 +76,19 @@ func TestConvertWritesOnlyWhatItReads(t *testing.T) {
 		t.Errorf("small ppk: exit %d, %s", code, errOut)
 	}
 }
+
+// TestPassphraseFileNUL: a passphrase file ends at its first NUL, as
+// puttygen reads it: this puttygen-made file, written with the passphrase
+// file "ab\0cd\n", opens with "ab" and with that file, not with "abcd".
+func TestPassphraseFileNUL(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join("testdata", "passphrase", "ed25519-ab.ppk")
+	for content, ok := range map[string]bool{"ab\x00cd\n": true, "ab\n": true, "ab\x00": true, "abcd\n": false, "ab\x00cd\x00": true} {
+		pf := filepath.Join(dir, "p")
+		os.WriteFile(pf, []byte(content), 0o600)
+		_, errOut, code := runCLI(t, "", "convert", "--to", "pkcs8", "--passphrase-file", pf, key)
+		if (code == 0) != ok {
+			t.Errorf("passphrase file %q: exit %d, %s", content, code, errOut)
+		}
+	}
+}
