@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if inDir != "" {
 		os.RemoveAll(inDir)
 	}
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
 }
 

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/keyforge/keyforge/internal/testtool"
@@ -172,30 +171,10 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
 // TestBinary builds the real binary and checks the process-level contract:
 // exit codes and streams.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	binOnce.Do(func() {
-		binPath = filepath.Join(os.TempDir(), "keyforge-test-bin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	t.Cleanup(func() { os.Remove(binPath) })
+	binPath := keyforgeBinary(t)
 	cmd := exec.Command(binPath, "create", "--name", "bin", "--type", "ed25519")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
