@@ -64,6 +64,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !known {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
 	}
+	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
+		return usageError(stderr, fs, convertSynopsis, msg)
+	}
 	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
 	if comment.set {
 		opts.comment = &comment.v
@@ -113,6 +116,34 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	return exitOK
+}
+
+// checkConvertFlags refuses flag combinations that would silently do
+// nothing or read the wrong thing: an option for another output format, a
+// comment for a format without one, stdin named twice.
+func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds int, comment bool) string {
+	stdins := 0
+	for _, p := range []string{in, passFile, newPassFile} {
+		if p == "-" {
+			stdins++
+		}
+	}
+	if stdins > 1 {
+		return "only one of IN, --passphrase-file and --new-passphrase-file can be - (standard input)"
+	}
+	if ppkParam != "" && to != "ppk" {
+		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
+	}
+	if kdfRounds != 0 && to != "openssh" {
+		return fmt.Sprintf("--kdf-rounds applies to --to openssh only, not --to %s", to)
+	}
+	if comment {
+		switch to {
+		case "pkcs1", "pkcs8", "pkix":
+			return fmt.Sprintf("--comment: --to %s has no comment field", to)
+		}
+	}
+	return ""
 }
 
 func convert(k *loadedKey, o convertOpts) ([]byte, error) {

@@ -31,13 +31,13 @@ func mustRun(t *testing.T, args ...string) string {
 }
 
 func TestCreateJSONShape(t *testing.T) {
-	out := mustRun(t, "create", "--name", "demo", "--type", "ed25519", "--seed", "0102")
+	out := mustRun(t, "create", "--name", "demo", "--type", "ed25519", "--seed", "00112233445566778899aabbccddeeff")
 	re := regexp.MustCompile(`^\{\n    "KeyFingerprint": "[A-Za-z0-9+/]{43}=",\n    "KeyMaterial": "-----BEGIN OPENSSH PRIVATE KEY-----\\n[^"]*-----END OPENSSH PRIVATE KEY-----",\n    "KeyName": "demo",\n    "KeyPairId": "key-0[0-9a-f]{16}"\n\}\n$`)
 	if !re.MatchString(out) {
 		t.Fatalf("create printed:\n%s", out)
 	}
 	// --seed makes the output reproducible.
-	if again := mustRun(t, "create", "--type", "ed25519", "--seed", "0102", "--name", "demo"); again != out {
+	if again := mustRun(t, "create", "--type", "ed25519", "--seed", "00112233445566778899aabbccddeeff", "--name", "demo"); again != out {
 		t.Fatal("seeded create differs between runs")
 	}
 	if other := mustRun(t, "create", "--type", "ed25519", "--name", "demo"); other == out {
@@ -77,7 +77,7 @@ func TestCreateKeyOut(t *testing.T) {
 			if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--key-out", path, "--seed", "aa")
+			out := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--key-out", path, "--seed", "ffeeddccbbaa99887766554433221100")
 			var res map[string]any
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatal(err)
@@ -97,7 +97,7 @@ func TestCreateKeyOut(t *testing.T) {
 				t.Fatalf("key file must end with exactly one newline: %q", data[len(data)-10:])
 			}
 			// The same request without --key-out prints that material (minus the newline).
-			full := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--seed", "aa")
+			full := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--seed", "ffeeddccbbaa99887766554433221100")
 			json.Unmarshal([]byte(full), &res)
 			if withNewline(res["KeyMaterial"].(string)) != string(data) {
 				t.Fatal("--key-out file differs from KeyMaterial + newline")
@@ -134,7 +134,11 @@ func TestErrorsAndUsage(t *testing.T) {
 		{[]string{"create", "--name", "k", "--dry-run"}, 1, "keyforge: DryRunOperation: Request would have succeeded, but DryRun flag is set.\n"},
 		{[]string{"create", "--name", "k", "--key-out", filepath.Join(dir, "no", "such", "dir")}, 1, "keyforge: open …"},
 		{[]string{"create", "--name", "k", "--tag", "novalue"}, 2, "keyforge create: invalid value \"novalue\" for flag -tag: tag \"novalue\" is not KEY=VALUE\n…"},
-		{[]string{"create", "--name", "k", "--seed", "xyz"}, 2, "keyforge create: --seed must be hexadecimal\n…"},
+		{[]string{"create", "--name", "k", "--seed", "xyz"}, 2, "keyforge create: --seed must be hexadecimal (an even number of 0-9a-f digits)\n…"},
+		{[]string{"create", "--name", "k", "--seed", "0"}, 2, "keyforge create: --seed must be hexadecimal (an even number of 0-9a-f digits)\n…"},
+		{[]string{"create", "--name", "k", "--seed", "01"}, 2, "keyforge create: --seed must be at least 16 bytes (32 hex digits), got 1\n…"},
+		{[]string{"create", "--name", "k", "--seed", "000102030405060708090a0b0c0d0e"}, 2, "keyforge create: --seed must be at least 16 bytes (32 hex digits), got 15\n…"},
+		{[]string{"import", "--name", "k", "--public-key", "-", "--seed", "01"}, 2, "keyforge import: --seed must be at least 16 bytes (32 hex digits), got 1\n…"},
 		{[]string{"create", "--name", "k", "--bogus"}, 2, "keyforge create: flag provided but not defined: -bogus\n…"},
 		{[]string{"create", "--name", "k", "extra"}, 2, "keyforge create: unexpected argument \"extra\"\n…"},
 		{[]string{"fingerprint"}, 2, "keyforge fingerprint: expected exactly one key FILE\n…"},
