@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT] IN"
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT [--force]] IN"
 
 // Output formats of convert. Private ones need a private key as input.
 var convertFormats = map[string]struct {
@@ -52,7 +51,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
-	outPath := fs.String("o", "", "write to `OUT` (mode 0600 for private keys) instead of stdout")
+	outPath := fs.String("o", "", "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
 	if !ok {
 		return code
@@ -78,6 +78,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	if err := checkOutput(*outPath, *force); err != nil {
+		return fail(stderr, err)
 	}
 	pass, err := readPassphrase(*passFile, stdin)
 	if err != nil {
@@ -107,12 +110,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if f.private {
-		err = writePrivate(*outPath, out)
-	} else {
-		err = os.WriteFile(*outPath, out, 0o644)
-	}
-	if err != nil {
+	if err := writeOutput(*outPath, out, f.private, *force); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK

@@ -12,7 +12,7 @@ import (
 	"github.com/keyforge/keyforge/keygen"
 )
 
-const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]"
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE [--force]]"
 
 // keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
 // keys in this order, Tags only when given, KeyMaterial left out when it
@@ -33,7 +33,8 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making every output reproducible")
-	keyOut := fs.String("key-out", "", "write KeyMaterial to `FILE` (mode 0600) instead of printing it")
+	keyOut := fs.String("key-out", "", "write KeyMaterial to `FILE` (new, mode 0600) instead of printing it")
+	force := fs.Bool("force", false, "let --key-out replace an existing file (never a symbolic link or special file)")
 	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file `version` for --format ppk: 2 or 3")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
 	ops, code, ok := parseArgs(fs, createSynopsis, args, stdout, stderr)
@@ -53,6 +54,9 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, fs, createSynopsis, err.Error())
 	}
+	if err := checkOutput(*keyOut, *force); err != nil {
+		return fail(stderr, err)
+	}
 	svc := ec2.NewService(ec2.Options{Seed: seed, PPKVersion: *ppkVersion})
 	out, err := svc.CreateKeyPair(context.Background(), &ec2.CreateKeyPairInput{
 		KeyName: *name, KeyType: *typ, KeyFormat: *format,
@@ -65,7 +69,7 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *keyOut != "" {
 		// A key file needs its final newline (ssh-keygen refuses one without);
 		// PPK material already ends with one.
-		if err := writePrivate(*keyOut, []byte(withNewline(out.KeyMaterial))); err != nil {
+		if err := writeOutput(*keyOut, []byte(withNewline(out.KeyMaterial)), true, *force); err != nil {
 			return fail(stderr, err)
 		}
 		res.KeyMaterial = ""

@@ -73,11 +73,11 @@ func TestCreateKeyOut(t *testing.T) {
 	for _, c := range []struct{ typ, format string }{{"rsa", "pem"}, {"ed25519", "pem"}, {"ed25519", "ppk"}} {
 		t.Run(c.typ+"+"+c.format, func(t *testing.T) {
 			path := filepath.Join(dir, c.typ+"."+c.format)
-			// An existing wider-permission file is tightened to 0600.
+			// An existing wider-permission file is replaced (--force) by a 0600 one.
 			if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--key-out", path, "--seed", "ffeeddccbbaa99887766554433221100")
+			out := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--key-out", path, "--force", "--seed", "ffeeddccbbaa99887766554433221100")
 			var res map[string]any
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatal(err)
@@ -132,7 +132,7 @@ func TestErrorsAndUsage(t *testing.T) {
 		{[]string{"create", "--name", "k", "--type", "dsa"}, 1, "keyforge: InvalidParameterValue: Value (dsa) for parameter KeyType is invalid. Valid values are: rsa, ed25519.\n"},
 		{[]string{"create", "--name", "k", "--tag", "aws:x=1"}, 1, "keyforge: InvalidParameterValue: Tag keys starting with 'aws:' are reserved for internal use\n"},
 		{[]string{"create", "--name", "k", "--dry-run"}, 1, "keyforge: DryRunOperation: Request would have succeeded, but DryRun flag is set.\n"},
-		{[]string{"create", "--name", "k", "--key-out", filepath.Join(dir, "no", "such", "dir")}, 1, "keyforge: open …"},
+		{[]string{"create", "--name", "k", "--key-out", filepath.Join(dir, "no", "such", "dir")}, 1, "keyforge: write " + filepath.Join(dir, "no", "such", "dir") + ": creating a temporary file in " + filepath.Join(dir, "no", "such") + ": no such file or directory\n"},
 		{[]string{"create", "--name", "k", "--tag", "novalue"}, 2, "keyforge create: invalid value \"novalue\" for flag -tag: tag \"novalue\" is not KEY=VALUE\n…"},
 		{[]string{"create", "--name", "k", "--seed", "xyz"}, 2, "keyforge create: --seed must be hexadecimal (an even number of 0-9a-f digits)\n…"},
 		{[]string{"create", "--name", "k", "--seed", "0"}, 2, "keyforge create: --seed must be hexadecimal (an even number of 0-9a-f digits)\n…"},
