@@ -69,7 +69,11 @@ func Check(path string, opts Options) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &fs.PathError{Op: "write", Path: path, Err: err}
 	}
 	return refusal(path, st, opts.Force)
 }
