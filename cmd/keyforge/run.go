@@ -112,7 +112,11 @@ func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {
 func fail(stderr io.Writer, err error) int {
 	var ae *ec2.APIError
 	if errors.As(err, &ae) {
-		fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		if cause := ae.Unwrap(); ae.Code == ec2.CodeInternalError && cause != nil {
+			fmt.Fprintf(stderr, "keyforge: %s: %s (%v)\n", ae.Code, ae.Message, cause)
+		} else {
+			fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		}
 	} else {
 		fmt.Fprintf(stderr, "keyforge: %v\n", err)
 	}

@@ -129,6 +129,8 @@ func TestErrorsAndUsage(t *testing.T) {
 	}{
 		{[]string{"create", "--name", " x"}, 1, "keyforge: InvalidParameterValue: Value ( x) for parameter KeyName is invalid. Leading and trailing spaces are not allowed.\n"},
 		{[]string{"create"}, 1, "keyforge: MissingParameter: The request must contain the parameter KeyName\n"},
+		{[]string{"create", "--name", "a\x1b[2Jb"}, 1, "keyforge: InvalidParameterValue: Value for parameter KeyName is invalid. Control characters (bytes 0x00-0x1F and 0x7F) are not allowed.\n"},
+		{[]string{"create", "--name", "k\n", "--format", "ppk"}, 1, "keyforge: InvalidParameterValue: Value for parameter KeyName is invalid. Control characters (bytes 0x00-0x1F and 0x7F) are not allowed.\n"},
 		{[]string{"create", "--name", "k", "--type", "dsa"}, 1, "keyforge: InvalidParameterValue: Value (dsa) for parameter KeyType is invalid. Valid values are: rsa, ed25519.\n"},
 		{[]string{"create", "--name", "k", "--tag", "aws:x=1"}, 1, "keyforge: InvalidParameterValue: Tag keys starting with 'aws:' are reserved for internal use\n"},
 		{[]string{"create", "--name", "k", "--dry-run"}, 1, "keyforge: DryRunOperation: Request would have succeeded, but DryRun flag is set.\n"},
