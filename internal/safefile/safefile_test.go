@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func names(t *testing.T, dir string) []string {
@@ -123,5 +125,24 @@ func TestWriteMissingDirectory(t *testing.T) {
 	err := Write(p, []byte("x"), Options{})
 	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "write "+p+": creating a temporary file in ") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestHoldSignals: a SIGHUP arriving while a write is under way is held and
+// delivered again when it ends (here to the test's own handler, which keeps
+// the process alive; without one it ends the process after the cleanup).
+func TestHoldSignals(t *testing.T) {
+	c := make(chan os.Signal, 4)
+	signal.Notify(c, syscall.SIGHUP)
+	defer signal.Stop(c)
+	release := holdSignals()
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	<-c                               // the test's handler sees the first delivery too
+	time.Sleep(50 * time.Millisecond) // let it reach the hold channel
+	release()
+	select {
+	case <-c:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held signal was not delivered again")
 	}
 }
