@@ -64,6 +64,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !known {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
 	}
+	if *force && *outPath == "" {
+		return usageError(stderr, fs, convertSynopsis, "--force applies to -o only")
+	}
 	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
 		return usageError(stderr, fs, convertSynopsis, msg)
 	}

@@ -47,6 +47,9 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *ppkVersion != 2 && *ppkVersion != 3 {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version must be 2 or 3")
 	}
+	if *force && *keyOut == "" {
+		return usageError(stderr, fs, createSynopsis, "--force applies to --key-out only")
+	}
 	if isSet(fs, "ppk-version") && *format != "ppk" {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version applies to --format ppk only")
 	}

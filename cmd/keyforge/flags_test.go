@@ -14,6 +14,8 @@ func TestFlagChecks(t *testing.T) {
 	}{
 		{[]string{"create", "--name", "k", "--ppk-version", "2"}, "keyforge create: --ppk-version applies to --format ppk only\n"},
 		{[]string{"create", "--name", "k", "--format", "pem", "--ppk-version", "3"}, "keyforge create: --ppk-version applies to --format ppk only\n"},
+		{[]string{"create", "--name", "k", "--force"}, "keyforge create: --force applies to --key-out only\n"},
+		{[]string{"convert", "--to", "public", "--force", "in"}, "keyforge convert: --force applies to -o only\n"},
 		{[]string{"convert", "--to", "public", "--passphrase-file", "-", "-"}, "keyforge convert: only one of IN, --passphrase-file and --new-passphrase-file can be - (standard input)\n"},
 		{[]string{"convert", "--to", "ppk", "--passphrase-file", "-", "--new-passphrase-file", "-", "in"}, "keyforge convert: only one of IN, --passphrase-file and --new-passphrase-file can be - (standard input)\n"},
 		{[]string{"convert", "--to", "ppk2", "--ppk-param", "memory=16", "in"}, "keyforge convert: --ppk-param applies to --to ppk only (PPK version 3), not --to ppk2\n"},
