@@ -70,7 +70,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	fp, err := fingerprint.EC2Imported(pub)
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
 			s.release(in.KeyName)
-			return nil, err
+			return nil, asAPIError(err)
 		}
 		ids = newDeriver(seed)
 	}
