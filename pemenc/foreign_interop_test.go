@@ -54,3 +54,25 @@ func TestDropbearInterop(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignInterop: files the tools write fresh in formats this package
+// does not read are refused with their own sentinel.
+func TestForeignInterop(t *testing.T) {
+	testtool.Require(t, "puttygen")
+	testtool.Require(t, "openssl")
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	testtool.Run(t, nil, "puttygen", "-t", "rsa", "-b", "1024", "-O", "private-sshcom", "-o", p("sshcom"), "--new-passphrase", "/dev/null")
+	testtool.Run(t, nil, "puttygen", "-t", "rsa1", "-b", "1024", "-o", p("rsa1"), "--new-passphrase", "/dev/null")
+	testtool.Run(t, nil, "openssl", "genpkey", "-algorithm", "ed25519", "-out", p("ed"))
+	testtool.Run(t, nil, "openssl", "pkcs12", "-export", "-inkey", p("ed"), "-nocerts", "-out", p("p12"), "-passout", "pass:pw")
+	for f, want := range map[string]error{"sshcom": ErrSSHComKey, "rsa1": ErrSSH1Key, "p12": ErrPKCS12} {
+		data, err := os.ReadFile(p(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ParsePrivateKey(data, []byte("pw")); !errors.Is(err, want) {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
