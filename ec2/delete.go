@@ -7,7 +7,7 @@ import (
 
 // DeleteKeyPairInput is the DeleteKeyPair request: KeyName or KeyPairId (at
 // least one). With both, only the key pair that has that name and that id
-// is deleted [chosen].
+// is deleted.
 type DeleteKeyPairInput struct {
 	KeyName   string
 	KeyPairId string

@@ -49,8 +49,8 @@ type DescribeKeyPairsOutput struct {
 	KeyPairs []KeyPairInfo
 }
 
-// Bounds on a request's filters, so that matching stays cheap [chosen:
-// EC2 documents no limit here; 200 values is its limit on other calls].
+// Bounds on a request's filters, so that matching stays cheap. EC2
+// documents none for this call; 200 values is its limit on other calls.
 const (
 	MaxFilters      = 50
 	MaxFilterValues = 200

@@ -1,5 +1,5 @@
-// Package ec2 reproduces the EC2 key-pair API (CreateKeyPair, ImportKeyPair)
-// offline and byte for byte: the same validation, error codes, messages and
+// Package ec2 reproduces the EC2 key-pair API (CreateKeyPair, ImportKeyPair,
+// DescribeKeyPairs, DeleteKeyPair) offline and byte for byte: the same validation, error codes, messages and
 // HTTP statuses, the same KeyMaterial bytes and the same fingerprints as the
 // real service (../shared/SPEC.md sections 1 and 2).
 //
@@ -14,18 +14,31 @@
 // checks (duplicate name, quota). Failures are *APIError values.
 //
 // Reproducibility: with Options.Seed, every output (keys, KeyPairId, OpenSSH
-// checkints) is a function of (Seed, KeyName, KeyType, KeyFormat) only,
-// derived with HMAC-SHA256 in counter mode, so the order in which concurrent
-// requests run does not matter. RSA keys then come from keygen.RSAFromSeed
+// checkints) is a function of (Seed, KeyName, KeyType, KeyFormat, Region,
+// and how many times the name was created before) only, derived with
+// HMAC-SHA256 in counter mode, so the order in which concurrent requests
+// run does not matter, and create, delete, create gives a new key and id
+// that another Service with the same seed reproduces. RSA keys then come from keygen.RSAFromSeed
 // (c2sp.org/det-keygen). Without a seed each request draws a fresh 32-byte
 // seed from crypto/rand and follows the same derivation.
+//
+// Regions holds one Service per Region, made on first use. State lives in
+// a Store (MemoryStore by default; package boltstore keeps it in a file),
+// and Regions.Snapshot and Regions.Restore save and load all of it as
+// versioned JSON. Requests on one name take effect one after another (a
+// request waits for one in flight on the same name), so concurrent creates
+// and deletes of a name are linearizable with every Store.
 //
 // Choices the SPEC leaves open ([chosen] there) and this package makes:
 // KeyName length is counted in bytes (anything non-ASCII is refused anyway);
 // "leading or trailing space" means any ASCII whitespace; tag keys starting
 // with "aws:" are refused in any letter case; a tag key given twice in one
 // request is refused (InvalidParameterValue); tags from several key-pair
-// TagSpecifications are merged in order.
+// TagSpecifications are merged in order. DescribeKeyPairs: KeyNames,
+// KeyPairIds and Filters each narrow the result; a missing name is named
+// before a missing id; at most 50 filters of 200 values of 1,024 bytes.
+// DeleteKeyPair with both KeyName and KeyPairId deletes only a key pair
+// that has both.
 package ec2
 
 import (
