@@ -1,7 +1,9 @@
 package ec2
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -65,7 +67,7 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInpu
 		in = &DescribeKeyPairsInput{}
 	}
 	// 1. Parameter validation.
-	match, err := compileFilters(in.Filters)
+	match, lits, err := compileFilters(in.Filters)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +106,7 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInpu
 		}
 	}
 	out := &DescribeKeyPairsOutput{KeyPairs: []KeyPairInfo{}}
-	for _, r := range s.order {
+	for _, r := range s.candidatesLocked(in, lits) {
 		if names != nil && !names[r.KeyName] || ids != nil && !ids[r.KeyPairId] || !match(r) {
 			continue
 		}
@@ -124,29 +126,77 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInpu
 	return out, nil
 }
 
+// literalSet is a key-name or key-pair-id filter without wildcards: its
+// key pairs can be looked up instead of scanned for.
+type literalSet struct {
+	byID   bool
+	values []string
+}
+
+// candidatesLocked returns, in creation order, the key pairs a request can
+// match: found by name or id when the request lists names or ids or has a
+// literal key-name or key-pair-id filter (the smallest such list), else all.
+func (s *Service) candidatesLocked(in *DescribeKeyPairsInput, lits []literalSet) []*Record {
+	best := literalSet{values: nil}
+	found := false
+	consider := func(l literalSet) {
+		if !found || len(l.values) < len(best.values) {
+			best, found = l, true
+		}
+	}
+	if len(in.KeyNames) > 0 {
+		consider(literalSet{values: in.KeyNames})
+	}
+	if len(in.KeyPairIds) > 0 {
+		consider(literalSet{byID: true, values: in.KeyPairIds})
+	}
+	for _, l := range lits {
+		consider(l)
+	}
+	if !found || 4*len(best.values) > len(s.order) {
+		return s.order
+	}
+	seen := make(map[*Record]bool, len(best.values))
+	var out []*Record
+	for _, v := range best.values {
+		r := s.byName[v]
+		if best.byID {
+			r = s.ids[v]
+		}
+		if r != nil && !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Record) int { return cmp.Compare(s.seq[a], s.seq[b]) })
+	return out
+}
+
 func notFoundName(name string) error {
 	return apiErr(CodeNotFound, 400, "The key pair '%s' does not exist", name)
 }
 
-// compileFilters validates filters and returns the predicate they make.
-func compileFilters(filters []Filter) (func(*Record) bool, error) {
+// compileFilters validates filters and returns the predicate they make,
+// and the literal sets among them.
+func compileFilters(filters []Filter) (func(*Record) bool, []literalSet, error) {
+	var lits []literalSet
 	if len(filters) > MaxFilters {
-		return nil, apiErr(CodeInvalidParameterValue, 400,
+		return nil, nil, apiErr(CodeInvalidParameterValue, 400,
 			"The maximum number of filters (%d) has been exceeded.", MaxFilters)
 	}
 	preds := make([]func(*Record) bool, 0, len(filters))
 	for _, f := range filters {
 		if len(f.Values) == 0 {
-			return nil, apiErr(CodeInvalidParameterValue, 400, "The filter '%s' has no values.", f.Name)
+			return nil, nil, apiErr(CodeInvalidParameterValue, 400, "The filter '%s' has no values.", f.Name)
 		}
 		if len(f.Values) > MaxFilterValues {
-			return nil, apiErr(CodeInvalidParameterValue, 400,
+			return nil, nil, apiErr(CodeInvalidParameterValue, 400,
 				"The maximum number of values (%d) for filter '%s' has been exceeded.", MaxFilterValues, f.Name)
 		}
 		pats := make([]pattern, len(f.Values))
 		for i, v := range f.Values {
 			if len(v) > maxFilterValue {
-				return nil, apiErr(CodeInvalidParameterValue, 400,
+				return nil, nil, apiErr(CodeInvalidParameterValue, 400,
 					"A value for filter '%s' exceeds the maximum length of %d.", f.Name, maxFilterValue)
 			}
 			pats[i] = compilePattern(v)
@@ -187,9 +237,22 @@ func compileFilters(filters []Filter) (func(*Record) bool, error) {
 				return false
 			}
 		default:
-			return nil, apiErr(CodeInvalidParameterValue, 400, "The filter '%s' is invalid", f.Name)
+			return nil, nil, apiErr(CodeInvalidParameterValue, 400, "The filter '%s' is invalid", f.Name)
 		}
 		preds = append(preds, pred)
+		if f.Name == "key-name" || f.Name == "key-pair-id" {
+			l := literalSet{byID: f.Name == "key-pair-id"}
+			for _, p := range pats {
+				if !p.literal {
+					l.values = nil
+					break
+				}
+				l.values = append(l.values, p.literalAll)
+			}
+			if l.values != nil {
+				lits = append(lits, l)
+			}
+		}
 	}
 	return func(r *Record) bool {
 		for _, p := range preds {
@@ -198,7 +261,7 @@ func compileFilters(filters []Filter) (func(*Record) bool, error) {
 			}
 		}
 		return true
-	}, nil
+	}, lits, nil
 }
 
 // pattern is a compiled filter value: literal runs separated by stars.

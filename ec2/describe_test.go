@@ -438,6 +438,69 @@ func TestDescribeLarge(t *testing.T) {
 	if got := names(out.KeyPairs); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q", got)
 	}
+	// Looked up, not scanned: still in creation order, once each.
+	ids := func(names ...string) []string {
+		var out []string
+		for _, n := range names {
+			out = append(out, s.byName[n].KeyPairId)
+		}
+		return out
+	}
+	for _, in := range []*DescribeKeyPairsInput{
+		{KeyNames: []string{"k4000", "k0002", "k4000", "k0001"}},
+		{KeyPairIds: ids("k4000", "k0002", "k0001")},
+		{Filters: []Filter{{Name: "key-name", Values: []string{"k4000", "nope", "k0002", "k0001"}}}},
+		{Filters: []Filter{{Name: "key-pair-id", Values: ids("k4000", "k0002", "k0001")}}},
+		{KeyNames: []string{"k4000", "k0002", "k0001", "k0003"}, Filters: []Filter{{Name: "key-name", Values: []string{"k4000", "k0002", "k0001"}}}},
+	} {
+		out, err := s.DescribeKeyPairs(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(out.KeyPairs); !reflect.DeepEqual(got, []string{"k0001", "k0002", "k4000"}) {
+			t.Errorf("%+v: got %q", in, got)
+		}
+	}
+}
+
+// TestCreationOrder: items are in creation-time order even when commits
+// finish out of that order, and stay so after reloading from a store.
+func TestCreationOrder(t *testing.T) {
+	times := []int{5, 1, 3, 2, 4, 0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}
+	i := 0
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := NewMemoryStore()
+	s := NewService(Options{Store: st, Now: func() time.Time {
+		t := base.Add(time.Duration(times[i]) * time.Second)
+		i++
+		return t
+	}})
+	var want []string
+	for j := range times {
+		createEd(t, s, fmt.Sprintf("n%02d", j))
+	}
+	for sec := range times {
+		for j, tm := range times {
+			if tm == sec {
+				want = append(want, fmt.Sprintf("n%02d", j))
+			}
+		}
+	}
+	reloaded, err := OpenService(context.Background(), Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range []*Service{s, reloaded} {
+		out, _ := svc.DescribeKeyPairs(context.Background(), nil)
+		if got := names(out.KeyPairs); !reflect.DeepEqual(got, want) {
+			t.Fatalf("order %q, want %q", got, want)
+		}
+		// A lookup by name gives the same order.
+		out, _ = svc.DescribeKeyPairs(context.Background(), &DescribeKeyPairsInput{KeyNames: []string{"n00", "n05", "n01"}})
+		if got := names(out.KeyPairs); !reflect.DeepEqual(got, []string{"n05", "n01", "n00"}) {
+			t.Fatalf("lookup order %q", got)
+		}
+	}
 }
 
 func writeTemp(t *testing.T, dir, name, data string) string {

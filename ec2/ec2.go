@@ -46,6 +46,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -160,7 +161,9 @@ type Service struct {
 
 	mu       sync.Mutex
 	loaded   bool
-	order    []*Record // creation order
+	order    []*Record          // creation order
+	seq      map[*Record]uint64 // position in order (increasing, not dense)
+	nextSeq  uint64
 	byName   map[string]*Record
 	ids      map[string]*Record
 	gens     map[string]uint64        // last generation of every name ever stored
@@ -221,6 +224,7 @@ func (s *Service) setState(st RegionState) {
 	s.byName = make(map[string]*Record, len(st.KeyPairs))
 	s.ids = make(map[string]*Record, len(st.KeyPairs))
 	s.gens = make(map[string]uint64, len(st.Generations))
+	s.seq = make(map[*Record]uint64, len(st.KeyPairs))
 	for k, v := range st.Generations {
 		s.gens[k] = v
 	}
@@ -234,6 +238,10 @@ func (s *Service) setState(st RegionState) {
 			s.gens[r.KeyName] = r.Generation
 		}
 	}
+	// A store keeps commit order; concurrent commits may finish out of
+	// creation-time order, which is the order the Service shows.
+	slices.SortStableFunc(s.order, func(a, b *Record) int { return a.CreateTime.Compare(b.CreateTime) })
+	s.renumberLocked()
 	s.loaded = true
 }
 
@@ -360,6 +368,26 @@ func (s *Service) insertLocked(r *Record) {
 	for i > 0 && s.order[i-1].CreateTime.After(r.CreateTime) {
 		i--
 	}
+	// seq follows order: between its neighbours' (renumbering in the rare
+	// case that an out-of-order insert finds no gap).
+	if i == len(s.order) {
+		s.nextSeq += 1 << 20
+		s.seq[r] = s.nextSeq
+	} else {
+		lo := uint64(0)
+		if i > 0 {
+			lo = s.seq[s.order[i-1]]
+		}
+		hi := s.seq[s.order[i]]
+		if hi-lo < 2 {
+			s.renumberLocked()
+			lo, hi = 0, s.seq[s.order[i]]
+			if i > 0 {
+				lo = s.seq[s.order[i-1]]
+			}
+		}
+		s.seq[r] = lo + (hi-lo)/2
+	}
 	s.order = append(s.order, nil)
 	copy(s.order[i+1:], s.order[i:])
 	s.order[i] = r
@@ -367,7 +395,16 @@ func (s *Service) insertLocked(r *Record) {
 	s.ids[r.KeyPairId] = r
 }
 
+func (s *Service) renumberLocked() {
+	s.nextSeq = 0
+	for _, o := range s.order {
+		s.nextSeq += 1 << 20
+		s.seq[o] = s.nextSeq
+	}
+}
+
 func (s *Service) removeLocked(r *Record) {
+	delete(s.seq, r)
 	for i, o := range s.order {
 		if o == r {
 			s.order = append(s.order[:i], s.order[i+1:]...)

@@ -95,7 +95,19 @@ type Store struct {
 	done   chan struct{}
 	batch  int
 
-	commits atomic.Int64 // write transactions, for tests
+	commits  atomic.Int64 // write transactions
+	requests atomic.Int64 // requests committed in them
+}
+
+// Stats counts the store's synced write transactions and the requests they
+// carried; Requests/Commits is how many requests share a commit.
+type Stats struct {
+	Commits, Requests int64
+}
+
+// Stats returns the counts since Open.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.commits.Load(), Requests: s.requests.Load()}
 }
 
 type op struct {
@@ -384,6 +396,7 @@ func (s *Store) commitLoop() {
 
 func (s *Store) commit(batch []*op) {
 	s.commits.Add(1)
+	s.requests.Add(int64(len(batch)))
 	errs := make([]error, len(batch))
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for i, o := range batch {
