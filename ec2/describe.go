@@ -201,9 +201,10 @@ func compileFilters(filters []Filter) (func(*Record) bool, []literalSet, error) 
 			}
 			pats[i] = compilePattern(v)
 		}
+		var scratch []rune // the predicate runs on one goroutine at a time
 		any := func(s string) bool {
 			for _, p := range pats {
-				if p.match(s) {
+				if ok, _ := p.matchSteps(s, &scratch); ok {
 					return true
 				}
 			}
@@ -266,49 +267,49 @@ func compileFilters(filters []Filter) (func(*Record) bool, []literalSet, error) 
 
 // pattern is a compiled filter value: literal runs separated by stars.
 // Each element of parts is a sequence of tokens, a token being a literal
-// byte or any (-1, from "?").
+// character or any (-1, from "?"). Characters are Unicode code points (tag
+// values may hold any), so "?" matches one character, not one byte.
 type pattern struct {
-	parts      [][]int16
+	parts      [][]rune
 	leadStar   bool
 	trailStar  bool
 	minLen     int
 	hasStar    bool
-	literalAll string // the whole value when it has no wildcards
+	literalAll string // the whole value, escapes removed, when it has no wildcards
 	literal    bool
+	strParts   []string // parts as strings, when there is no "?"
 }
 
-const anyByte = -1
+const anyChar = -1
 
 func compilePattern(v string) pattern {
 	var p pattern
-	cur := []int16{}
-	literal := true
-	var lit []byte
-	for i := 0; i < len(v); i++ {
-		c := v[i]
+	cur := []rune{}
+	p.literal = true
+	rs := []rune(v)
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
 		switch {
-		case c == '\\' && i+1 < len(v):
+		case c == '\\' && i+1 < len(rs):
 			i++
-			cur = append(cur, int16(v[i]))
-			lit = append(lit, v[i])
+			cur = append(cur, rs[i])
 		case c == '*':
-			literal = false
+			p.literal = false
 			if !p.hasStar && len(cur) == 0 {
 				p.leadStar = true
 			}
 			p.hasStar = true
 			if len(cur) > 0 {
 				p.parts = append(p.parts, cur)
-				cur = []int16{}
+				cur = []rune{}
 			}
 			p.trailStar = true
 			continue
 		case c == '?':
-			literal = false
-			cur = append(cur, anyByte)
+			p.literal = false
+			cur = append(cur, anyChar)
 		default:
-			cur = append(cur, int16(c))
-			lit = append(lit, c)
+			cur = append(cur, c)
 		}
 		p.trailStar = false
 	}
@@ -318,65 +319,150 @@ func compilePattern(v string) pattern {
 	for _, part := range p.parts {
 		p.minLen += len(part)
 	}
-	p.literal = literal
-	p.literalAll = string(lit)
+	hasAny := false
+	for _, part := range p.parts {
+		hasAny = hasAny || slices.Contains(part, anyChar)
+	}
+	if !hasAny {
+		// Without "?", bytes match as characters do: UTF-8 is
+		// self-synchronising, so a part found in the bytes starts and ends
+		// on character boundaries.
+		for _, part := range p.parts {
+			p.strParts = append(p.strParts, string(part))
+		}
+	}
+	if p.literal {
+		// Byte for byte, so that even invalid UTF-8 compares exactly.
+		lit := make([]byte, 0, len(v))
+		for i := 0; i < len(v); i++ {
+			if v[i] == '\\' && i+1 < len(v) {
+				i++
+			}
+			lit = append(lit, v[i])
+		}
+		p.literalAll = string(lit)
+	}
 	return p
 }
 
-func matchPart(s string, part []int16) bool {
+// matchPart reports whether part matches s at off, adding the tokens
+// compared to *steps.
+func matchPart(s []rune, off int, part []rune, steps *int) bool {
 	for i, t := range part {
-		if t != anyByte && s[i] != byte(t) {
+		*steps++
+		if t != anyChar && s[off+i] != t {
 			return false
 		}
 	}
 	return true
 }
 
-// match reports whether s matches. Without stars it is a fixed-length
-// comparison; with stars, each literal part is placed at its leftmost
-// possible position, which is optimal, so the work is O(len(s)·len(p)).
 func (p pattern) match(s string) bool {
+	ok, _ := p.matchSteps(s, nil)
+	return ok
+}
+
+// matchSteps reports whether subject matches, and the tokens compared.
+// scratch, when not nil, is reused for the subject's code points.
+func (p pattern) matchSteps(subject string, scratch *[]rune) (bool, int) {
 	if p.literal {
-		return s == p.literalAll
+		return subject == p.literalAll, len(subject)
 	}
-	if len(s) < p.minLen {
-		return false
+	if len(subject) < p.minLen { // a character is at least a byte
+		return false, 0
+	}
+	if p.strParts != nil {
+		return p.matchStrings(subject)
+	}
+	var buf []rune
+	if scratch != nil {
+		buf = (*scratch)[:0]
+	}
+	for _, r := range subject {
+		buf = append(buf, r)
+	}
+	if scratch != nil {
+		*scratch = buf
+	}
+	return p.matchRunes(buf)
+}
+
+// matchStrings matches a pattern without "?" (so hasStar) with
+// strings.Index, each part at its leftmost position after the previous.
+func (p pattern) matchStrings(s string) (bool, int) {
+	parts := p.strParts
+	steps := 0
+	if !p.leadStar {
+		steps += len(parts[0])
+		if !strings.HasPrefix(s, parts[0]) {
+			return false, steps
+		}
+		s = s[len(parts[0]):]
+		parts = parts[1:]
+	}
+	if !p.trailStar && len(parts) > 0 {
+		last := parts[len(parts)-1]
+		parts = parts[:len(parts)-1]
+		steps += len(last)
+		if !strings.HasSuffix(s, last) {
+			return false, steps
+		}
+		s = s[:len(s)-len(last)]
+	}
+	for _, part := range parts {
+		steps += len(s)
+		i := strings.Index(s, part)
+		if i < 0 {
+			return false, steps
+		}
+		s = s[i+len(part):]
+	}
+	return true, steps
+}
+
+// matchRunes matches s. Without stars it is a fixed-length comparison;
+// with stars, each literal part is placed at its leftmost possible
+// position, which is optimal, so the work is at most len(s)·(tokens in p).
+func (p pattern) matchRunes(s []rune) (bool, int) {
+	steps := 0
+	n := len(s)
+	if n < p.minLen {
+		return false, 0
 	}
 	if !p.hasStar {
-		return len(s) == p.minLen && matchPart(s, p.parts[0])
+		return n == p.minLen && matchPart(s, 0, p.parts[0], &steps), steps
 	}
 	parts := p.parts
 	pos := 0
 	if !p.leadStar {
 		first := parts[0]
-		if !matchPart(s, first) {
-			return false
+		if !matchPart(s, 0, first, &steps) {
+			return false, steps
 		}
 		pos = len(first)
 		parts = parts[1:]
 	}
-	var last []int16
-	end := len(s)
+	end := n
 	if !p.trailStar && len(parts) > 0 {
-		last = parts[len(parts)-1]
+		last := parts[len(parts)-1]
 		parts = parts[:len(parts)-1]
-		end = len(s) - len(last)
-		if end < pos || !matchPart(s[end:], last) {
-			return false
+		end = n - len(last)
+		if end < pos || !matchPart(s, end, last, &steps) {
+			return false, steps
 		}
 	}
 	for _, part := range parts {
 		found := false
 		for i := pos; i+len(part) <= end; i++ {
-			if matchPart(s[i:], part) {
+			if matchPart(s, i, part, &steps) {
 				pos = i + len(part)
 				found = true
 				break
 			}
 		}
 		if !found {
-			return false
+			return false, steps
 		}
 	}
-	return true
+	return true, steps
 }

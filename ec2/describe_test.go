@@ -32,7 +32,7 @@ func describeFixture(t *testing.T) (*Service, map[string]*CreateKeyPairOutput) {
 	}{
 		{"web-1", []Tag{{"env", "prod"}, {"team", "a"}}},
 		{"web-2", []Tag{{"env", "dev"}}},
-		{"db*1", []Tag{{"k?", `v\`}}},
+		{"db*1", []Tag{{"k?", `v\`}, {"city", "Zürich"}}},
 		{"db-1", []Tag{{"env", "prod*"}}},
 		{`back\slash`, nil},
 		{"x", nil},
@@ -77,6 +77,7 @@ func TestDescribeFilters(t *testing.T) {
 		{"key-name star inside", []Filter{f("key-name", "w*1")}, []string{"web-1"}},
 		{"key-name star alone", []Filter{f("key-name", "*")}, all},
 		{"key-name stars", []Filter{f("key-name", "**")}, all},
+		{"key-name stars around, no match", []Filter{f("key-name", "*q*")}, []string{}},
 		{"key-name star matches empty", []Filter{f("key-name", "x*")}, []string{"x"}},
 		{"key-name question", []Filter{f("key-name", "web-?")}, []string{"web-1", "web-2"}},
 		{"key-name question needs one", []Filter{f("key-name", "x?")}, []string{}},
@@ -106,6 +107,9 @@ func TestDescribeFilters(t *testing.T) {
 		{"tag key is literal", []Filter{f("tag:e*", "*")}, []string{}},
 		{"tag key with question", []Filter{f("tag:k?", `v\\`)}, []string{"db*1"}},
 		{"tag value trailing lone backslash", []Filter{f("tag:k?", `v\`)}, []string{"db*1"}},
+		{"tag value question matches one character", []Filter{f("tag:city", "Z?rich")}, []string{"db*1"}},
+		{"tag value non-ASCII literal", []Filter{f("tag:city", "Zürich")}, []string{"db*1"}},
+		{"tag value question is not a byte", []Filter{f("tag:city", "Z??rich")}, []string{}},
 		{"tag value case-sensitive", []Filter{f("tag:env", "PROD")}, []string{}},
 		{"tag missing key", []Filter{f("tag:nope", "*")}, []string{}},
 		{"key-pair-id", []Filter{f("key-pair-id", keys["web-2"].KeyPairId)}, []string{"web-2"}},
@@ -183,9 +187,9 @@ func globRE(p string) *regexp.Regexp {
 // ASCII patterns and subjects over a small alphabet (so matches happen).
 func TestPatternAgainstRegexp(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	alpha := []byte(`ab*?\`)
-	rnd := func(n int, a []byte) string {
-		b := make([]byte, r.IntN(n))
+	alpha := []rune(`ab*?\é`)
+	rnd := func(n int, a []rune) string {
+		b := make([]rune, r.IntN(n))
 		for i := range b {
 			b[i] = a[r.IntN(len(a))]
 		}
@@ -195,8 +199,12 @@ func TestPatternAgainstRegexp(t *testing.T) {
 	for range 20000 {
 		p, s := rnd(8, alpha), rnd(8, alpha)
 		want := globRE(p).MatchString(s)
-		if got := compilePattern(p).match(s); got != want {
+		got, steps := compilePattern(p).matchSteps(s, nil)
+		if got != want {
 			t.Fatalf("pattern %q subject %q: match %v, want %v", p, s, got, want)
+		}
+		if steps > (len(s)+1)*(len(p)+1) {
+			t.Fatalf("pattern %q subject %q: %d steps", p, s, steps)
 		}
 		if want {
 			matches++
@@ -207,19 +215,29 @@ func TestPatternAgainstRegexp(t *testing.T) {
 	}
 }
 
-// TestPatternCost: matching work is bounded by len(subject)·len(pattern),
-// however many stars there are (counted in comparisons, not time).
+// TestPatternCost: the tokens compared stay within len(subject)·len(pattern)
+// whatever the stars, and grow no faster than that product as both grow.
 func TestPatternCost(t *testing.T) {
-	subject := strings.Repeat("a", 255)
 	for _, n := range []int{16, 64, 256, 1024} {
-		p := strings.Repeat("*a", n/2) + "b"
-		if compilePattern(p).match(subject) {
-			t.Fatal("matched")
+		subject := strings.Repeat("a", n)
+		for _, p := range []string{
+			strings.Repeat("*a", n/2) + "b",       // many stars, fails at the end
+			strings.Repeat("a*", n/4) + "b*a",     // a part that never occurs
+			"*" + strings.Repeat("a", n/2) + "b*", // a long part tried at every offset
+			strings.Repeat("?", n-1) + "b",
+		} {
+			ok, steps := compilePattern(p).matchSteps(subject, nil)
+			if ok {
+				t.Fatalf("%q matched", p)
+			}
+			if bound := len(subject) * len(p); steps > bound {
+				t.Errorf("n=%d pattern %.20q…: %d steps > %d", n, p, steps, bound)
+			}
 		}
 	}
-	// The quick length check refuses long literal patterns outright.
-	if compilePattern(strings.Repeat("a", 1000) + "*").match(subject) {
-		t.Fatal("matched")
+	// A literal part longer than the subject costs nothing.
+	if ok, steps := compilePattern(strings.Repeat("a", 1000) + "*").matchSteps("aaa", nil); ok || steps != 0 {
+		t.Fatalf("long literal: %v, %d steps", ok, steps)
 	}
 }
 
