@@ -236,7 +236,7 @@ func TestPatternCost(t *testing.T) {
 		}
 	}
 	// A literal part longer than the subject costs nothing.
-	if ok, steps := compilePattern(strings.Repeat("a", 1000) + "*").matchSteps("aaa", nil); ok || steps != 0 {
+	if ok, steps := compilePattern(strings.Repeat("a", 1000)+"*").matchSteps("aaa", nil); ok || steps != 0 {
 		t.Fatalf("long literal: %v, %d steps", ok, steps)
 	}
 }
