@@ -76,7 +76,7 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInpu
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	// 3. State.
 	s.gate.RLock()
@@ -84,7 +84,7 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInpu
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.loadLocked(ctx); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	var names, ids map[string]bool
 	if len(in.KeyNames) > 0 {

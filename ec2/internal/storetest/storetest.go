@@ -401,13 +401,14 @@ func testNothingStored(t *testing.T, o Opener) {
 		}
 	}
 	f.fail.Store(true)
-	if _, err := svc.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: "new", KeyType: "ed25519"}); !errors.Is(err, errInjected) {
+	if _, err := svc.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: "new", KeyType: "ed25519"}); !errors.Is(err, errInjected) || code(err) != ec2.CodeInternalError {
 		t.Fatalf("create with a failing store: %v", err)
 	}
 	if _, err := svc.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{KeyName: "new", PublicKeyMaterial: []byte(PublicKeyLine(3))}); !errors.Is(err, errInjected) {
 		t.Fatalf("import with a failing store: %v", err)
 	}
-	if _, err := svc.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: "keep"}); !errors.Is(err, errInjected) {
+	_, err = svc.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: "keep"})
+	if !errors.Is(err, errInjected) || code(err) != ec2.CodeInternalError {
 		t.Fatalf("delete with a failing store: %v", err)
 	}
 	f.fail.Store(false)
