@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -69,6 +70,58 @@ func FuzzFilterPattern(f *testing.F) {
 		}
 		if steps > (len(s)+1)*(len(p)+1) {
 			t.Fatalf("pattern %q subject %q: %d steps", p, s, steps)
+		}
+	})
+}
+
+// FuzzDescribeDelete: DescribeKeyPairs and DeleteKeyPair with arbitrary
+// names, ids and filters return only *APIError, and Describe's result
+// agrees with a scan that checks each item by name.
+func FuzzDescribeDelete(f *testing.F) {
+	f.Add("web-*", "key-name", "web-1", "", byte(0))
+	f.Add(`db\*1`, "tag:env", "", "key-0123456789abcdef0", byte(1))
+	f.Add("?", "tag-key", "x", "x", byte(2))
+	f.Add("*", "bogus", "", "", byte(3))
+	f.Fuzz(func(t *testing.T, value, filterName, name, id string, ctl byte) {
+		s := NewService(Options{Seed: []byte("fuzz describe")})
+		ctx := context.Background()
+		for _, n := range []string{"web-1", "web-2", "db*1", "x"} {
+			in := &CreateKeyPairInput{KeyName: n, KeyType: "ed25519",
+				TagSpecifications: []TagSpecification{{ResourceType: "key-pair", Tags: []Tag{{"env", n}}}}}
+			if _, err := s.CreateKeyPair(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := &DescribeKeyPairsInput{Filters: []Filter{{Name: filterName, Values: []string{value}}}, DryRun: ctl&1 != 0}
+		if ctl&2 != 0 {
+			in.KeyNames = []string{name}
+		}
+		out, err := s.DescribeKeyPairs(ctx, in)
+		var ae *APIError
+		if err != nil && !errors.As(err, &ae) {
+			t.Fatalf("describe: %T %v", err, err)
+		}
+		if err == nil {
+			for _, kp := range out.KeyPairs {
+				one, err := s.DescribeKeyPairs(ctx, &DescribeKeyPairsInput{KeyNames: []string{kp.KeyName}, Filters: in.Filters})
+				if err != nil || len(one.KeyPairs) != 1 {
+					t.Fatalf("%s listed, but not alone: %v %v", kp.KeyName, one, err)
+				}
+			}
+		}
+		before := s.count()
+		d, err := s.DeleteKeyPair(ctx, &DeleteKeyPairInput{KeyName: name, KeyPairId: id, DryRun: ctl&4 != 0})
+		if err != nil {
+			if !errors.As(err, &ae) {
+				t.Fatalf("delete: %T %v", err, err)
+			}
+			if s.count() != before {
+				t.Fatal("a failed delete deleted")
+			}
+			return
+		}
+		if want := before - 1; (d.KeyPairId != "") != (s.count() == want) || !d.Return {
+			t.Fatalf("delete said %+v, %d → %d key pairs", d, before, s.count())
 		}
 	})
 }
