@@ -1,6 +1,16 @@
 // Package storetest checks that an ec2.Store keeps its contract and that a
-// Service over it keeps its concurrency guarantees. Each Store's tests call
-// Run; run them under -race.
+// Service over it keeps its concurrency guarantees: 64 concurrent creates
+// of one name have one winner, concurrent creates and deletes of one name
+// are linearizable, nothing is stored when a request fails, and a seeded
+// Service over a reopened store goes on as one that never stopped. The
+// MemoryStore and boltstore tests call Run; so can the tests of an
+// emulator's own Store:
+//
+//	func TestMyStore(t *testing.T) {
+//		storetest.Run(t, storetest.Opener{New: func(t *testing.T) ec2.Store { return newMyStore(t) }})
+//	}
+//
+// Run them under -race.
 package storetest
 
 import (
