@@ -105,23 +105,34 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsInpu
 			ids[id] = true
 		}
 	}
-	out := &DescribeKeyPairsOutput{KeyPairs: []KeyPairInfo{}}
+	var matched []*Record
+	ntags := 0
 	for _, r := range s.candidatesLocked(in, lits) {
 		if names != nil && !names[r.KeyName] || ids != nil && !ids[r.KeyPairId] || !match(r) {
 			continue
 		}
-		info := KeyPairInfo{
+		matched = append(matched, r)
+		ntags += len(r.Tags)
+	}
+	// One allocation for the items and one for all their tags; each item's
+	// Tags is capped, so appending to one never writes into the next.
+	out := &DescribeKeyPairsOutput{KeyPairs: make([]KeyPairInfo, len(matched))}
+	tags := make([]Tag, 0, ntags)
+	for i, r := range matched {
+		start := len(tags)
+		tags = append(tags, r.Tags...)
+		info := &out.KeyPairs[i]
+		*info = KeyPairInfo{
 			KeyPairId:      r.KeyPairId,
 			KeyFingerprint: r.KeyFingerprint,
 			KeyName:        r.KeyName,
 			KeyType:        r.KeyType,
-			Tags:           append([]Tag{}, r.Tags...),
+			Tags:           tags[start:len(tags):len(tags)],
 			CreateTime:     r.CreateTime,
 		}
 		if in.IncludePublicKey {
 			info.PublicKey = r.PublicKey + " " + r.KeyName
 		}
-		out.KeyPairs = append(out.KeyPairs, info)
 	}
 	return out, nil
 }
