@@ -50,7 +50,7 @@ const (
 	Version = 1
 )
 
-// Errors Open returns (wrapped, for errors.Is).
+// Errors, wrapped with the file name and detail; test with errors.Is.
 var (
 	ErrLocked   = errors.New("boltstore: state file is locked by another process")
 	ErrForeign  = errors.New("boltstore: not a keyforge state file")
