@@ -130,6 +130,8 @@ type Options struct {
 	// Store keeps the key-pair records; nil means a new MemoryStore.
 	Store Store
 	// Seed, when set, makes every output reproducible (see the package doc).
+	// Region is one of the inputs: one seed gives different key pairs and
+	// ids in each Region (and the same as before in a Service without one).
 	Seed []byte
 	// MaxKeyPairs is the quota of key pairs; 0 means 5,000.
 	MaxKeyPairs int
