@@ -43,19 +43,19 @@ func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*C
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	// 3. State checks, holding the name while the key is generated.
 	s.gate.RLock()
 	defer s.gate.RUnlock()
 	p, err := s.reserve(ctx, in.KeyName)
 	if err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	out, err := s.create(ctx, p, keyType, keyFormat, tags)
 	if err != nil {
 		s.release(p)
-		return nil, err
+		return nil, asAPIError(err) // cancellation or a Service fault (errors.go)
 	}
 	return out, nil
 }
@@ -167,7 +167,7 @@ func (s *Service) rsaKey(ctx context.Context, d *deriver) (*rsa.PrivateKey, erro
 	return k, nil
 }
 
-// keyMaterial encodes key as SPEC 1.1 prescribes for the format.
+// keyMaterial encodes key as EC2 returns it in each format.
 func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deriver) (string, error) {
 	if keyFormat == "ppk" {
 		comment := name

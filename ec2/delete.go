@@ -2,12 +2,13 @@ package ec2
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
 // DeleteKeyPairInput is the DeleteKeyPair request: KeyName or KeyPairId (at
 // least one). With both, only the key pair that has that name and that id
-// is deleted [chosen].
+// is deleted.
 type DeleteKeyPairInput struct {
 	KeyName   string
 	KeyPairId string
@@ -38,7 +39,7 @@ func (s *Service) DeleteKeyPair(ctx context.Context, in *DeleteKeyPairInput) (*D
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, deleteError(err)
 	}
 	// 3. State: find the key pair, waiting for any create or delete of its
 	// name in flight, then hold the name while the store deletes it.
@@ -47,7 +48,7 @@ func (s *Service) DeleteKeyPair(ctx context.Context, in *DeleteKeyPairInput) (*D
 	s.mu.Lock()
 	if err := s.loadLocked(ctx); err != nil {
 		s.mu.Unlock()
-		return nil, err
+		return nil, deleteError(err)
 	}
 	var rec *Record
 	for {
@@ -62,7 +63,7 @@ func (s *Service) DeleteKeyPair(ctx context.Context, in *DeleteKeyPairInput) (*D
 		if s.busy[name] != nil {
 			if err := s.waitLocked(ctx, name); err != nil {
 				s.mu.Unlock()
-				return nil, err
+				return nil, deleteError(err)
 			}
 			continue // the name may now belong to another key pair
 		}
@@ -90,7 +91,20 @@ func (s *Service) DeleteKeyPair(ctx context.Context, in *DeleteKeyPairInput) (*D
 	close(done)
 	s.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("ec2: deleting key pair %q: %w", rec.KeyName, err)
+		return nil, deleteError(fmt.Errorf("ec2: deleting key pair %q: %w", rec.KeyName, err))
 	}
 	return &DeleteKeyPairOutput{Return: true, KeyPairId: rec.KeyPairId}, nil
+}
+
+// deleteError is asAPIError with Delete's wording for cancellation.
+func deleteError(err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &APIError{Code: CodeUnavailable, HTTPStatus: 503, cause: err,
+			Message: "The request did not complete; no key pair was deleted."}
+	}
+	return asAPIError(err)
 }

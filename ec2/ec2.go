@@ -1,5 +1,5 @@
-// Package ec2 reproduces the EC2 key-pair API (CreateKeyPair, ImportKeyPair)
-// offline and byte for byte: the same validation, error codes, messages and
+// Package ec2 reproduces the EC2 key-pair API (CreateKeyPair, ImportKeyPair,
+// DescribeKeyPairs, DeleteKeyPair) offline and byte for byte: the same validation, error codes, messages and
 // HTTP statuses, the same KeyMaterial bytes and the same fingerprints as the
 // real service (../shared/SPEC.md sections 1 and 2).
 //
@@ -14,18 +14,31 @@
 // checks (duplicate name, quota). Failures are *APIError values.
 //
 // Reproducibility: with Options.Seed, every output (keys, KeyPairId, OpenSSH
-// checkints) is a function of (Seed, KeyName, KeyType, KeyFormat) only,
-// derived with HMAC-SHA256 in counter mode, so the order in which concurrent
-// requests run does not matter. RSA keys then come from keygen.RSAFromSeed
+// checkints) is a function of (Seed, KeyName, KeyType, KeyFormat, Region,
+// and how many times the name was created before) only, derived with
+// HMAC-SHA256 in counter mode, so the order in which concurrent requests
+// run does not matter, and create, delete, create gives a new key and id
+// that another Service with the same seed reproduces. RSA keys then come from keygen.RSAFromSeed
 // (c2sp.org/det-keygen). Without a seed each request draws a fresh 32-byte
 // seed from crypto/rand and follows the same derivation.
+//
+// Regions holds one Service per Region, made on first use. State lives in
+// a Store (MemoryStore by default; package boltstore keeps it in a file),
+// and Regions.Snapshot and Regions.Restore save and load all of it as
+// versioned JSON. Requests on one name take effect one after another (a
+// request waits for one in flight on the same name), so concurrent creates
+// and deletes of a name are linearizable with every Store.
 //
 // Choices the SPEC leaves open ([chosen] there) and this package makes:
 // KeyName length is counted in bytes (anything non-ASCII is refused anyway);
 // "leading or trailing space" means any ASCII whitespace; tag keys starting
 // with "aws:" are refused in any letter case; a tag key given twice in one
 // request is refused (InvalidParameterValue); tags from several key-pair
-// TagSpecifications are merged in order.
+// TagSpecifications are merged in order. DescribeKeyPairs: KeyNames,
+// KeyPairIds and Filters each narrow the result; a missing name is named
+// before a missing id; at most 50 filters of 200 values of 1,024 bytes.
+// DeleteKeyPair with both KeyName and KeyPairId deletes only a key pair
+// that has both.
 package ec2
 
 import (
@@ -33,6 +46,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -99,6 +113,7 @@ type APIError struct {
 	Code       string
 	Message    string
 	HTTPStatus int
+	cause      error // see Unwrap
 }
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
@@ -115,6 +130,8 @@ type Options struct {
 	// Store keeps the key-pair records; nil means a new MemoryStore.
 	Store Store
 	// Seed, when set, makes every output reproducible (see the package doc).
+	// Region is one of the inputs: one seed gives different key pairs and
+	// ids in each Region (and the same as before in a Service without one).
 	Seed []byte
 	// MaxKeyPairs is the quota of key pairs; 0 means 5,000.
 	MaxKeyPairs int
@@ -147,7 +164,9 @@ type Service struct {
 
 	mu       sync.Mutex
 	loaded   bool
-	order    []*Record // creation order
+	order    []*Record          // creation order
+	seq      map[*Record]uint64 // position in order (increasing, not dense)
+	nextSeq  uint64
 	byName   map[string]*Record
 	ids      map[string]*Record
 	gens     map[string]uint64        // last generation of every name ever stored
@@ -208,6 +227,7 @@ func (s *Service) setState(st RegionState) {
 	s.byName = make(map[string]*Record, len(st.KeyPairs))
 	s.ids = make(map[string]*Record, len(st.KeyPairs))
 	s.gens = make(map[string]uint64, len(st.Generations))
+	s.seq = make(map[*Record]uint64, len(st.KeyPairs))
 	for k, v := range st.Generations {
 		s.gens[k] = v
 	}
@@ -221,6 +241,10 @@ func (s *Service) setState(st RegionState) {
 			s.gens[r.KeyName] = r.Generation
 		}
 	}
+	// A store keeps commit order; concurrent commits may finish out of
+	// creation-time order, which is the order the Service shows.
+	slices.SortStableFunc(s.order, func(a, b *Record) int { return a.CreateTime.Compare(b.CreateTime) })
+	s.renumberLocked()
 	s.loaded = true
 }
 
@@ -347,6 +371,26 @@ func (s *Service) insertLocked(r *Record) {
 	for i > 0 && s.order[i-1].CreateTime.After(r.CreateTime) {
 		i--
 	}
+	// seq follows order: between its neighbours' (renumbering in the rare
+	// case that an out-of-order insert finds no gap).
+	if i == len(s.order) {
+		s.nextSeq += 1 << 20
+		s.seq[r] = s.nextSeq
+	} else {
+		lo := uint64(0)
+		if i > 0 {
+			lo = s.seq[s.order[i-1]]
+		}
+		hi := s.seq[s.order[i]]
+		if hi-lo < 2 {
+			s.renumberLocked()
+			lo, hi = 0, s.seq[s.order[i]]
+			if i > 0 {
+				lo = s.seq[s.order[i-1]]
+			}
+		}
+		s.seq[r] = lo + (hi-lo)/2
+	}
 	s.order = append(s.order, nil)
 	copy(s.order[i+1:], s.order[i:])
 	s.order[i] = r
@@ -354,7 +398,16 @@ func (s *Service) insertLocked(r *Record) {
 	s.ids[r.KeyPairId] = r
 }
 
+func (s *Service) renumberLocked() {
+	s.nextSeq = 0
+	for _, o := range s.order {
+		s.nextSeq += 1 << 20
+		s.seq[o] = s.nextSeq
+	}
+}
+
 func (s *Service) removeLocked(r *Record) {
+	delete(s.seq, r)
 	for i, o := range s.order {
 		if o == r {
 			s.order = append(s.order[:i], s.order[i+1:]...)

@@ -70,7 +70,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	fp, err := fingerprint.EC2Imported(pub)
 	if err != nil {
@@ -82,14 +82,14 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	}
 	pubLine, err := publicKeyLine(pub)
 	if err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	// 3. State checks.
 	s.gate.RLock()
 	defer s.gate.RUnlock()
 	p, err := s.reserve(ctx, in.KeyName)
 	if err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	defer s.release(p) // no-op once committed
 	var ids *deriver
@@ -100,7 +100,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	} else {
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
-			return nil, err
+			return nil, asAPIError(err)
 		}
 		ids = newDeriver(seed)
 	}
@@ -111,7 +111,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		idStream.Read(b)
 		return keyPairID(b)
 	}); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	return &ImportKeyPairOutput{KeyFingerprint: fp, KeyName: in.KeyName, KeyPairId: rec.KeyPairId, Tags: cloneTags(tags)}, nil
 }

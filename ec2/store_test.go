@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/keyforge/keyforge/ec2"
-	"github.com/keyforge/keyforge/ec2/internal/storetest"
+	"github.com/keyforge/keyforge/ec2/storetest"
 )
 
 func TestMemoryStore(t *testing.T) {

@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -49,7 +50,7 @@ const (
 	Version = 1
 )
 
-// Errors Open returns (wrapped, for errors.Is).
+// Errors, wrapped with the file name and detail; test with errors.Is.
 var (
 	ErrLocked   = errors.New("boltstore: state file is locked by another process")
 	ErrForeign  = errors.New("boltstore: not a keyforge state file")
@@ -64,9 +65,6 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process to release
 	// the file; 0 means 100ms.
 	LockTimeout time.Duration
-	// MaxKeyPairs is the per-Region quota that stored Regions are checked
-	// against; 0 means ec2.DefaultMaxKeyPairs. Use the Service's value.
-	MaxKeyPairs int
 	// MaxBatch bounds how many requests share one transaction; 0 means 256.
 	MaxBatch int
 }
@@ -87,7 +85,6 @@ var (
 type Store struct {
 	db   *bolt.DB
 	path string
-	max  int
 
 	mu     sync.RWMutex // guards closed against the send on ops
 	closed bool
@@ -95,7 +92,19 @@ type Store struct {
 	done   chan struct{}
 	batch  int
 
-	commits atomic.Int64 // write transactions, for tests
+	commits  atomic.Int64 // write transactions
+	requests atomic.Int64 // requests committed in them
+}
+
+// Stats counts the store's synced write transactions and the requests they
+// carried; Requests/Commits is how many requests share a commit.
+type Stats struct {
+	Commits, Requests int64
+}
+
+// Stats returns the counts since Open.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.commits.Load(), Requests: s.requests.Load()}
 }
 
 type op struct {
@@ -115,9 +124,6 @@ func Open(path string, opts *Options) (*Store, error) {
 	}
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = 100 * time.Millisecond
-	}
-	if o.MaxKeyPairs <= 0 {
-		o.MaxKeyPairs = ec2.DefaultMaxKeyPairs
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 256
@@ -150,7 +156,7 @@ func Open(path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = verify(ro, o.MaxKeyPairs)
+	err = verify(ro)
 	ro.Close()
 	if err != nil {
 		return nil, fmt.Errorf("%w (%s)", err, path)
@@ -159,7 +165,7 @@ func Open(path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, path: path, max: o.MaxKeyPairs, ops: make(chan *op, o.MaxBatch), done: make(chan struct{}), batch: o.MaxBatch}
+	s := &Store{db: db, path: path, ops: make(chan *op, o.MaxBatch), done: make(chan struct{}), batch: o.MaxBatch}
 	go s.commitLoop()
 	return s, nil
 }
@@ -246,7 +252,7 @@ func create(path string, o Options) error {
 
 // verify checks, on a read-only handle, that db is a keyforge state file of
 // a version this build reads, and that every stored Region is valid.
-func verify(db *bolt.DB, max int) (err error) {
+func verify(db *bolt.DB) (err error) {
 	// A corrupt file can make bbolt panic or fault on a bad page reference.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
@@ -285,7 +291,8 @@ func verify(db *bolt.DB, max int) (err error) {
 			if err != nil {
 				return err
 			}
-			if _, err := ec2.CheckRegionState(st, max); err != nil {
+			// The quota is the Service's to enforce, not the file's.
+			if _, err := ec2.CheckRegionState(st, math.MaxInt); err != nil {
 				return fmt.Errorf("%w: Region %q: %v", ErrCorrupt, k[2:], err)
 			}
 			return nil
@@ -384,6 +391,7 @@ func (s *Store) commitLoop() {
 
 func (s *Store) commit(batch []*op) {
 	s.commits.Add(1)
+	s.requests.Add(int64(len(batch)))
 	errs := make([]error, len(batch))
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for i, o := range batch {

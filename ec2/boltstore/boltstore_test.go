@@ -21,7 +21,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/keyforge/keyforge/ec2"
-	"github.com/keyforge/keyforge/ec2/internal/storetest"
+	"github.com/keyforge/keyforge/ec2/storetest"
 )
 
 // The test binary doubles as the child process of the lock and durability
