@@ -195,6 +195,13 @@ func (h *Handler) serve(r *http.Request, rid string, in *info) (resp response) {
 	if err != nil {
 		var ae *ec2.APIError
 		if errors.As(err, &ae) {
+			if ae.HTTPStatus >= 500 {
+				// A fault below (store I/O, a cancelled request): log its cause.
+				in.err = err
+				if c := errors.Unwrap(ae); c != nil {
+					in.err = c
+				}
+			}
 			return errorResponse(rid, ae)
 		}
 		in.err = err
