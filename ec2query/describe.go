@@ -73,7 +73,6 @@ func deleteKeyPair(ctx context.Context, svc *ec2.Service, rid string, f form) ([
 // <tagSet>, empty when untagged; publicKey only when it was asked for.
 func describeKeyPairsXML(rid string, out *ec2.DescribeKeyPairsOutput) []byte {
 	const action = "DescribeKeyPairs"
-	w := newResponse(action, rid)
 	size := 0
 	for i := range out.KeyPairs {
 		k := &out.KeyPairs[i]
@@ -82,9 +81,9 @@ func describeKeyPairsXML(rid string, out *ec2.DescribeKeyPairsOutput) []byte {
 			size += 40 + len(t.Key) + len(t.Value)
 		}
 	}
-	w.Grow(size)
+	w := newResponse(action, rid, size)
 	if len(out.KeyPairs) == 0 {
-		w.WriteString("<keySet/>")
+		w.put("<keySet/>")
 		return w.end(action)
 	}
 	w.open("keySet")
@@ -110,7 +109,7 @@ func describeKeyPairsXML(rid string, out *ec2.DescribeKeyPairsOutput) []byte {
 // key pair was deleted.
 func deleteKeyPairXML(rid string, out *ec2.DeleteKeyPairOutput) []byte {
 	const action = "DeleteKeyPair"
-	w := newResponse(action, rid)
+	w := newResponse(action, rid, 128)
 	if out.Return {
 		w.elem("return", "true")
 	} else {

@@ -142,6 +142,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Amzn-Requestid", rid)
 	w.WriteHeader(resp.status)
 	w.Write(resp.body)
+	release(resp.body)
 	if l := h.opts.Logger; l != nil {
 		attrs := []slog.Attr{
 			slog.String("action", orDash(in.action)),

@@ -1,7 +1,7 @@
 package ec2query
 
 import (
-	"bytes"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -21,31 +21,59 @@ const (
 
 // xmlWriter builds one response document. Text is never padded or
 // indented; key material keeps its "\n" line ends.
-type xmlWriter struct{ bytes.Buffer }
+type xmlWriter struct{ b []byte }
 
-func newResponse(action, requestID string) *xmlWriter {
-	w := &xmlWriter{}
-	w.WriteString(xmlDecl)
-	w.WriteString("<" + action + "Response xmlns=\"" + xmlNamespace + "\">")
+func (w *xmlWriter) put(s string)      { w.b = append(w.b, s...) }
+func (w *xmlWriter) putByte(c byte)    { w.b = append(w.b, c) }
+func (w *xmlWriter) putBytes(p []byte) { w.b = append(w.b, p...) }
+func (w *xmlWriter) Bytes() []byte     { return w.b }
+func (w *xmlWriter) String() string    { return string(w.b) }
+
+// bufs recycles response buffers: a describe of 5,000 key pairs is 1.6 MB,
+// and allocating (and zeroing) that anew for every request is most of its
+// cost. ServeHTTP releases each body once written.
+var bufs sync.Pool // of *[]byte
+
+const maxPooledBuffer = 8 << 20
+
+func newWriter(hint int) *xmlWriter {
+	if p, _ := bufs.Get().(*[]byte); p != nil && cap(*p) >= hint {
+		return &xmlWriter{(*p)[:0]}
+	}
+	return &xmlWriter{make([]byte, 0, max(hint, 1024))}
+}
+
+// release gives a body from newWriter back for reuse.
+func release(b []byte) {
+	if cap(b) <= maxPooledBuffer {
+		b = b[:0]
+		bufs.Put(&b)
+	}
+}
+
+func newResponse(action, requestID string, hint int) *xmlWriter {
+	w := newWriter(hint + 256)
+	w.put(xmlDecl)
+	w.put("<" + action + "Response xmlns=\"" + xmlNamespace + "\">")
 	w.elem("requestId", requestID)
 	return w
 }
 
 func (w *xmlWriter) end(action string) []byte {
-	w.WriteString("</" + action + "Response>")
+	w.put("</" + action + "Response>")
 	return w.Bytes()
 }
 
 func (w *xmlWriter) open(name string) {
-	w.WriteByte('<')
-	w.WriteString(name)
-	w.WriteByte('>')
+	w.putByte('<')
+	w.put(name)
+	w.putByte('>')
 }
 
 func (w *xmlWriter) close(name string) {
-	w.WriteString("</")
-	w.WriteString(name)
-	w.WriteByte('>')
+	w.put("</")
+	w.put(name)
+	w.putByte('>')
 }
 
 func (w *xmlWriter) elem(name, text string) {
@@ -93,12 +121,12 @@ func (w *xmlWriter) text(s string) {
 				continue
 			}
 		}
-		w.WriteString(s[last:i])
-		w.WriteString(rep)
+		w.put(s[last:i])
+		w.put(rep)
 		i += size
 		last = i
 	}
-	w.WriteString(s[last:])
+	w.put(s[last:])
 }
 
 // xmlChar reports whether XML 1.0 allows r (for r ≥ 0x80).
@@ -109,7 +137,7 @@ func xmlChar(r rune) bool {
 // tagSet writes <tagSet> with one <item> a tag; an empty set is <tagSet/>.
 func (w *xmlWriter) tagSet(tags []ec2.Tag) {
 	if len(tags) == 0 {
-		w.WriteString("<tagSet/>")
+		w.put("<tagSet/>")
 		return
 	}
 	w.open("tagSet")
@@ -126,7 +154,7 @@ func (w *xmlWriter) tagSet(tags []ec2.Tag) {
 // no <tagSet> at all (boto3 would show an empty one as Tags: []).
 func createKeyPairXML(requestID string, out *ec2.CreateKeyPairOutput) []byte {
 	const action = "CreateKeyPair"
-	w := newResponse(action, requestID)
+	w := newResponse(action, requestID, len(out.KeyMaterial)+512)
 	w.elem("keyFingerprint", out.KeyFingerprint)
 	w.elem("keyMaterial", out.KeyMaterial)
 	w.elem("keyName", out.KeyName)
@@ -141,7 +169,7 @@ func createKeyPairXML(requestID string, out *ec2.CreateKeyPairOutput) []byte {
 // keyMaterial.
 func importKeyPairXML(requestID string, out *ec2.ImportKeyPairOutput) []byte {
 	const action = "ImportKeyPair"
-	w := newResponse(action, requestID)
+	w := newResponse(action, requestID, 512)
 	w.elem("keyFingerprint", out.KeyFingerprint)
 	w.elem("keyName", out.KeyName)
 	w.elem("keyPairId", out.KeyPairId)
@@ -182,22 +210,22 @@ func (w *xmlWriter) createTime(t time.Time) {
 	b[19] = '.'
 	put(20, t.Nanosecond()/1e6, 3)
 	b[23] = 'Z'
-	w.WriteString("<createTime>")
-	w.Write(b[:])
-	w.WriteString("</createTime>")
+	w.put("<createTime>")
+	w.putBytes(b[:])
+	w.put("</createTime>")
 }
 
 // errorXML renders an EC2 error document. It has no namespace, a newline
 // after the declaration, and RequestID spelt exactly so (aws-sdk-go-v2
 // reads no other spelling).
 func errorXML(requestID, code, message string) []byte {
-	w := &xmlWriter{}
-	w.WriteString(xmlDecl)
-	w.WriteString("\n<Response><Errors><Error>")
+	w := newWriter(256 + len(message))
+	w.put(xmlDecl)
+	w.put("\n<Response><Errors><Error>")
 	w.elem("Code", code)
 	w.elem("Message", message)
-	w.WriteString("</Error></Errors>")
+	w.put("</Error></Errors>")
 	w.elem("RequestID", requestID)
-	w.WriteString("</Response>")
+	w.put("</Response>")
 	return w.Bytes()
 }

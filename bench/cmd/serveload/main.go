@@ -492,6 +492,23 @@ func preload(t *target, region string, n int) {
 	}
 }
 
+// waitIdle waits until t has used no CPU for a second (its pool is full;
+// on a busy machine its low-priority refill can take long), at most max.
+func waitIdle(t *target, max time.Duration) {
+	deadline := time.Now().Add(max)
+	last := cpuSeconds(t.pid)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		now := cpuSeconds(t.pid)
+		if now-last < 0.02 {
+			log.Printf("%s idle after %.1f s of CPU", t.name, now)
+			return
+		}
+		last = now
+	}
+	log.Printf("%s still busy after %v", t.name, max)
+}
+
 // paced sends n requests one at a time, one every interval.
 func paced(scenario string, t *target, n int, every time.Duration, region string, mk func(i int) url.Values) Result {
 	rec := newRecorder()
@@ -597,7 +614,7 @@ func main() {
 	// Pooled RSA create while the pool is warm: 40 requests at 10/s from a
 	// pool of 64 that has had time to fill.
 	kp := startKeyforge(*kfBin, "keyforge --pool 64", "--pool", "64")
-	time.Sleep(15 * time.Second)
+	waitIdle(kp, 90*time.Second)
 	report(paced("create rsa, warm pool", kp, 40, 100*time.Millisecond, "us-east-1", func(i int) url.Values {
 		return url.Values{"Action": {"CreateKeyPair"}, "KeyName": {fmt.Sprintf("rsa-%d", i)}}
 	}))
