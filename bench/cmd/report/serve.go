@@ -144,6 +144,9 @@ func writeServeLoad(w *bytes.Buffer, path string) {
 		}
 		fmt.Fprintf(w, "| %s | %d | %.2f | %.2f | %.2f | %s: %s | %s |\n", c.desc, r.Total.Count, r.Total.P50, r.Total.P99, r.Total.Max, c.goal, met, fmt.Sprintf("server CPU %.0f µs/req", r.CPUPerOpUs))
 	}
+	fmt.Fprintf(w, "\nWith 40 or 100 requests the p99 is decided by the slowest one or two, and on a shared machine a single\n")
+	fmt.Fprintf(w, "stall of the server process (scheduling, a garbage collection waiting for the pool's lowest-priority\n")
+	fmt.Fprintf(w, "refill thread) is enough; the p50 and the server CPU time show the work itself.\n")
 	fmt.Fprintf(w, "\nReproduce: `go build -o /tmp/keyforge ../cmd/keyforge && go run ./cmd/serveload -keyforge /tmp/keyforge -out results`\n")
 	fmt.Fprintf(w, "(about 3 minutes; `-moto ''` leaves moto out).\n")
 }
