@@ -250,18 +250,17 @@ func (t *tester) isPrime() bool {
 }
 
 // strongTail finishes a strong-probable-prime test given x = a^d (Montgomery).
+// It always does all s−1 squarings and combines the comparisons with bit
+// operations, so its time depends only on s (public), not on x. Once x
+// reaches 1 it stays 1 and never becomes −1, so accumulating the −1 hits is
+// the textbook test.
 func (t *tester) strongTail(s int) bool {
-	one := t.mod.One()
-	if mont.Equal(t.x, one) || mont.Equal(t.x, t.minusOne) {
-		return true
-	}
+	pass := mont.EqualBit(t.x, t.mod.One()) | mont.EqualBit(t.x, t.minusOne)
 	for range s - 1 {
 		t.mod.Sqr(t.x, t.x)
-		if mont.Equal(t.x, t.minusOne) {
-			return true
-		}
+		pass |= mont.EqualBit(t.x, t.minusOne)
 	}
-	return false
+	return pass == 1
 }
 
 // mrBase sets t.b to the base of the given Miller-Rabin round. Bases cannot

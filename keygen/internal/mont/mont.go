@@ -256,12 +256,16 @@ func (m *Modulus) sel(z []uint64, d uint64) {
 }
 
 // Equal reports whether x == y in constant time.
-func Equal(x, y []uint64) bool {
+func Equal(x, y []uint64) bool { return EqualBit(x, y) == 1 }
+
+// EqualBit returns 1 if x == y and 0 otherwise, in constant time, for
+// callers that combine several comparisons without branching.
+func EqualBit(x, y []uint64) uint64 {
 	var acc uint64
 	for j := range x {
 		acc |= x[j] ^ y[j]
 	}
-	return acc == 0
+	return 1 ^ (acc|-acc)>>63
 }
 
 // montMulSlice is the generic-size CIOS kernel; t has 2n+1 words of scratch.
