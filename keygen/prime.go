@@ -14,7 +14,7 @@ import (
 // candidates; it does not change which candidates are prime, so the choices
 // below are invisible in the generated key.
 //
-//  1. Trial division by every odd prime below sieveLimit (det-keygen suggests
+//  1. Trial division by every odd prime below sieveLimit(bits) (det-keygen suggests
 //     primes up to 1619; far more pay off because each survivor costs a full
 //     exponentiation). Primes are packed into 64-bit products and the
 //     candidate is reduced once per product, several products at a time.
@@ -23,8 +23,21 @@ import (
 //  3. The spec's Miller-Rabin rounds with bases that look random (see
 //     mrBase).
 
-// sieveLimit bounds the trial-division primes.
-const sieveLimit = 1 << 16
+// sieveLimit bounds the trial-division primes for a key size. The best
+// bound grows with the size, because an exponentiation grows as the cube
+// of the limb count and trial division only linearly; these are the optima
+// measured by BenchmarkSieveLimit (a flat minimum: a factor of two either
+// way costs a few percent).
+func sieveLimit(keyBits int) uint64 {
+	switch {
+	case keyBits <= 2048:
+		return 1 << 15
+	case keyBits <= 3072:
+		return 1 << 16
+	default:
+		return 1 << 17
+	}
+}
 
 // fold is how many products one pass over the candidate's limbs reduces by.
 const fold = 8
@@ -43,15 +56,27 @@ type sieveTables struct {
 	divisors []divisor
 }
 
-var sieve = sync.OnceValue(func() *sieveTables {
-	composite := make([]bool, sieveLimit)
+var sieves = [...]func() *sieveTables{
+	sync.OnceValue(func() *sieveTables { return buildSieve(1 << 15) }),
+	sync.OnceValue(func() *sieveTables { return buildSieve(1 << 16) }),
+	sync.OnceValue(func() *sieveTables { return buildSieve(1 << 17) }),
+}
+
+// sieve returns the shared tables for a key size.
+func sieve(keyBits int) *sieveTables {
+	return sieves[bits.Len64(sieveLimit(keyBits))-16]()
+}
+
+// buildSieve makes the tables for the odd primes below limit.
+func buildSieve(limit uint64) *sieveTables {
+	composite := make([]bool, limit)
 	st := &sieveTables{}
 	cur := product{m: 1}
-	for p := uint64(3); p < sieveLimit; p += 2 {
+	for p := uint64(3); p < limit; p += 2 {
 		if composite[p] {
 			continue
 		}
-		for k := p * p; k < sieveLimit; k += 2 * p {
+		for k := p * p; k < limit; k += 2 * p {
 			composite[k] = true
 		}
 		hi, lo := bits.Mul64(cur.m, p)
@@ -73,7 +98,7 @@ var sieve = sync.OnceValue(func() *sieveTables {
 		st.products = st.products[:len(st.products)-1]
 	}
 	return st
-})
+}
 
 // inverse64 returns x⁻¹ mod 2⁶⁴ for odd x (Newton iteration).
 func inverse64(x uint64) uint64 {
@@ -131,7 +156,7 @@ func redcFold(c []uint64, p *[fold]product) (s [fold]uint64) {
 	return [fold]uint64{s0, s1, s2, s3, s4, s5, s6, s7}
 }
 
-// hasSmallFactor reports whether an odd prime below sieveLimit divides c.
+// hasSmallFactor reports whether an odd prime in st divides c.
 // It exits at the first factor found (candidates are not secret until they
 // pass, and a passing candidate always runs the whole loop).
 func hasSmallFactor(c []uint64, st *sieveTables) bool {
@@ -169,7 +194,7 @@ func newTester(keyBits int) *tester {
 	n := (primeBits + 63) / 64
 	t := &tester{
 		keyBits: keyBits, primeBits: primeBits, n: n,
-		sieve: sieve(),
+		sieve: sieve(keyBits),
 		mod:   mont.New(n),
 		h:     sha256.New(),
 		hbuf:  make([]byte, 0, primeBits/8+64),
