@@ -24,19 +24,25 @@ import (
 //     mrBase).
 
 // sieveLimit bounds the trial-division primes for a key size. The best
-// bound grows with the size, because an exponentiation grows as the cube
-// of the limb count and trial division only linearly; these are the optima
+// bound grows with the cost of an exponentiation: with the size (that cost
+// grows as the cube of the limb count, trial division only linearly) and
+// without the assembly kernels (twice the cost). These are the optima
 // measured by BenchmarkSieveLimit (a flat minimum: a factor of two either
 // way costs a few percent).
 func sieveLimit(keyBits int) uint64 {
+	var l uint64
 	switch {
 	case keyBits <= 2048:
-		return 1 << 15
+		l = 1 << 15
 	case keyBits <= 3072:
-		return 1 << 16
+		l = 1 << 16
 	default:
-		return 1 << 17
+		l = 1 << 17
 	}
+	if !mont.Assembly && l < 1<<17 {
+		l <<= 1
+	}
+	return l
 }
 
 // fold is how many products one pass over the candidate's limbs reduces by.

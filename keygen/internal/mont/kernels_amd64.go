@@ -12,6 +12,9 @@ import "golang.org/x/sys/cpu"
 // useADX is set once at start-up from the CPU features.
 var useADX = cpu.X86.HasBMI2 && cpu.X86.HasADX
 
+// Assembly reports whether the assembly kernels are in use.
+var Assembly = useADX
+
 //go:noescape
 func montMul16ADX(z, x, y, m *[16]uint64, m0inv uint64)
 

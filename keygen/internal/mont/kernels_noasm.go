@@ -4,6 +4,9 @@ package mont
 
 // Without assembly the kernels are the generated pure-Go ones.
 
+// Assembly reports whether the assembly kernels are in use.
+const Assembly = false
+
 func montMul16(z, x, y, m *[16]uint64, m0inv uint64) { montMul16Generic(z, x, y, m, m0inv) }
 func montMul24(z, x, y, m *[24]uint64, m0inv uint64) { montMul24Generic(z, x, y, m, m0inv) }
 func montMul32(z, x, y, m *[32]uint64, m0inv uint64) { montMul32Generic(z, x, y, m, m0inv) }
