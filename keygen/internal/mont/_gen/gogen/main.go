@@ -105,22 +105,25 @@ func reduce(p printer, n int) {
 	p("}")
 }
 
-// condDouble is Modulus.condDouble unrolled for one size.
+// condDouble is Modulus.condDouble unrolled for one size. The doubling is
+// z + (z AND mask) (mask = −bit), the masks first so that the additions form
+// one unbroken add-with-carry chain, which the compiler keeps in the carry
+// flag; variable shifts would cost a compare and a mask each in Go.
 func condDouble(p printer, n int) {
 	p("\n// condDouble%dGeneric sets z = 2^bit·z mod m for bit ∈ {0, 1} and z < m, in constant time.", n)
 	p("func condDouble%dGeneric(z, m *[%d]uint64, bit uint64) {", n, n)
-	p("var d, s [%d]uint64", n)
-	p("var b uint64")
-	p("sh := 64 - bit")
+	p("var a, d, s [%d]uint64", n)
+	p("var c, b uint64")
+	p("mask := -bit")
 	for j := 0; j < n; j++ {
-		if j == 0 {
-			p("d[0] = z[0] << bit")
-		} else {
-			p("d[%d] = z[%d]<<bit | z[%d]>>sh", j, j, j-1)
-		}
+		p("a[%d] = z[%d] & mask", j, j)
+	}
+	for j := 0; j < n; j++ {
+		p("d[%d], c = bits.Add64(z[%d], a[%d], c)", j, j, j)
+	}
+	for j := 0; j < n; j++ {
 		p("s[%d], b = bits.Sub64(d[%d], m[%d], b)", j, j, j)
 	}
-	p("c := z[%d] >> sh", n-1)
 	p("keep := -(b &^ c)")
 	for j := 0; j < n; j++ {
 		p("z[%d] = s[%d] ^ ((s[%d] ^ d[%d]) & keep)", j, j, j, j)
