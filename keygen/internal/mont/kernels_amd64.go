@@ -82,6 +82,43 @@ func montSqr32(z, x, m *[32]uint64, m0inv uint64) {
 }
 
 //go:noescape
+func montSqrDouble16ADX(z, x, m *[16]uint64, m0inv, bit uint64)
+
+//go:noescape
+func montSqrDouble24ADX(z, x, m *[24]uint64, m0inv, bit uint64)
+
+//go:noescape
+func montSqrDouble32ADX(z, x, m *[32]uint64, m0inv, bit uint64)
+
+// sqrDoubleN sets z = 2^bit·x²/R mod m, one base-2 exponentiation step.
+func sqrDouble16(z, x, m *[16]uint64, m0inv, bit uint64) {
+	if useADX {
+		montSqrDouble16ADX(z, x, m, m0inv, bit)
+		return
+	}
+	montSqr16Generic(z, x, m, m0inv)
+	condDouble16Generic(z, m, bit)
+}
+
+func sqrDouble24(z, x, m *[24]uint64, m0inv, bit uint64) {
+	if useADX {
+		montSqrDouble24ADX(z, x, m, m0inv, bit)
+		return
+	}
+	montSqr24Generic(z, x, m, m0inv)
+	condDouble24Generic(z, m, bit)
+}
+
+func sqrDouble32(z, x, m *[32]uint64, m0inv, bit uint64) {
+	if useADX {
+		montSqrDouble32ADX(z, x, m, m0inv, bit)
+		return
+	}
+	montSqr32Generic(z, x, m, m0inv)
+	condDouble32Generic(z, m, bit)
+}
+
+//go:noescape
 func condDouble16Asm(z, m *[16]uint64, bit uint64)
 
 //go:noescape

@@ -22,6 +22,8 @@ type kernel struct {
 	mulGo  func(z, x, y, m []uint64, inv uint64)
 	sqrAsm func(z, x, m []uint64, inv uint64)
 	sqrGo  func(z, x, m []uint64, inv uint64)
+	// sqrDbl is the fused squaring and conditional doubling.
+	sqrDbl func(z, x, m []uint64, inv, bit uint64)
 }
 
 func a16(s []uint64) *[16]uint64 { return (*[16]uint64)(s) }
@@ -33,17 +35,20 @@ var asmKernels = []kernel{
 		func(z, x, y, m []uint64, inv uint64) { montMul16ADX(a16(z), a16(x), a16(y), a16(m), inv) },
 		func(z, x, y, m []uint64, inv uint64) { montMul16Generic(a16(z), a16(x), a16(y), a16(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr16ADX(a16(z), a16(x), a16(m), inv) },
-		func(z, x, m []uint64, inv uint64) { montSqr16Generic(a16(z), a16(x), a16(m), inv) }},
+		func(z, x, m []uint64, inv uint64) { montSqr16Generic(a16(z), a16(x), a16(m), inv) },
+		func(z, x, m []uint64, inv, bit uint64) { montSqrDouble16ADX(a16(z), a16(x), a16(m), inv, bit) }},
 	{24, "ADX",
 		func(z, x, y, m []uint64, inv uint64) { montMul24ADX(a24(z), a24(x), a24(y), a24(m), inv) },
 		func(z, x, y, m []uint64, inv uint64) { montMul24Generic(a24(z), a24(x), a24(y), a24(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr24ADX(a24(z), a24(x), a24(m), inv) },
-		func(z, x, m []uint64, inv uint64) { montSqr24Generic(a24(z), a24(x), a24(m), inv) }},
+		func(z, x, m []uint64, inv uint64) { montSqr24Generic(a24(z), a24(x), a24(m), inv) },
+		func(z, x, m []uint64, inv, bit uint64) { montSqrDouble24ADX(a24(z), a24(x), a24(m), inv, bit) }},
 	{32, "ADX",
 		func(z, x, y, m []uint64, inv uint64) { montMul32ADX(a32(z), a32(x), a32(y), a32(m), inv) },
 		func(z, x, y, m []uint64, inv uint64) { montMul32Generic(a32(z), a32(x), a32(y), a32(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr32ADX(a32(z), a32(x), a32(m), inv) },
-		func(z, x, m []uint64, inv uint64) { montSqr32Generic(a32(z), a32(x), a32(m), inv) }},
+		func(z, x, m []uint64, inv uint64) { montSqr32Generic(a32(z), a32(x), a32(m), inv) },
+		func(z, x, m []uint64, inv, bit uint64) { montSqrDouble32ADX(a32(z), a32(x), a32(m), inv, bit) }},
 }
 
 func requireADX(t testing.TB) {
@@ -101,6 +106,17 @@ func checkKernel(t *testing.T, k kernel, m, x, y []uint64) {
 	k.mulAsm(zxx, zxx, zxx, m, inv)
 	if !Equal(zx, got) || !Equal(zxx, got) {
 		t.Fatalf("n=%d %s: aliased sqr or x·x differs", n, k.name)
+	}
+
+	for bit := range uint64(2) {
+		k.sqrDbl(got, x, m, inv, bit)
+		w := new(big.Int).Lsh(want, uint(bit))
+		w.Mod(w, mb)
+		zx = append(zx[:0], x...)
+		k.sqrDbl(zx, zx, m, inv, bit)
+		if toBig(got).Cmp(w) != 0 || !Equal(zx, got) {
+			t.Fatalf("n=%d %s sqrDouble bit=%d\nm=%x\nx=%x\ngot  %x\nwant %x", n, k.name, bit, mb, xb, toBig(got), w)
+		}
 	}
 }
 

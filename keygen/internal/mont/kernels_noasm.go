@@ -16,3 +16,18 @@ func montSqr32(z, x, m *[32]uint64, m0inv uint64)    { montSqr32Generic(z, x, m,
 func condDouble16(z, m *[16]uint64, bit uint64)      { condDouble16Generic(z, m, bit) }
 func condDouble24(z, m *[24]uint64, bit uint64)      { condDouble24Generic(z, m, bit) }
 func condDouble32(z, m *[32]uint64, bit uint64)      { condDouble32Generic(z, m, bit) }
+
+func sqrDouble16(z, x, m *[16]uint64, m0inv, bit uint64) {
+	montSqr16Generic(z, x, m, m0inv)
+	condDouble16Generic(z, m, bit)
+}
+
+func sqrDouble24(z, x, m *[24]uint64, m0inv, bit uint64) {
+	montSqr24Generic(z, x, m, m0inv)
+	condDouble24Generic(z, m, bit)
+}
+
+func sqrDouble32(z, x, m *[32]uint64, m0inv, bit uint64) {
+	montSqr32Generic(z, x, m, m0inv)
+	condDouble32Generic(z, m, bit)
+}

@@ -172,14 +172,32 @@ func (m *Modulus) Exp(z, b, e []uint64, ebits int) {
 // Exp2 sets z = 2^e in Montgomery form (left to right, one bit at a time).
 // Multiplying by the base 2 is a doubling, far cheaper than a Montgomery
 // multiplication, so every bit costs one squaring plus one doubling that is
-// always computed and kept or dropped with a mask.
+// always computed and kept or dropped with a mask; the fixed sizes do both
+// in one kernel call.
 func (m *Modulus) Exp2(z, e []uint64, ebits int) {
 	copy(z, m.one)
-	for i := ebits - 1; i >= 0; i-- {
-		if i != ebits-1 { // squaring 1 is a no-op
-			m.Sqr(z, z)
-		}
-		m.condDouble(z, (e[i/64]>>(i%64))&1)
+	if ebits <= 0 {
+		return
+	}
+	bit := func(i int) uint64 { return (e[i/64] >> (i % 64)) & 1 }
+	m.condDouble(z, bit(ebits-1)) // squaring 1 is a no-op
+	for i := ebits - 2; i >= 0; i-- {
+		m.sqrDouble(z, bit(i))
+	}
+}
+
+// sqrDouble sets z = 2^bit·z²/R mod m for bit ∈ {0, 1}.
+func (m *Modulus) sqrDouble(z []uint64, bit uint64) {
+	switch m.n {
+	case 16:
+		sqrDouble16((*[16]uint64)(z), (*[16]uint64)(z), (*[16]uint64)(m.m), m.m0inv, bit)
+	case 24:
+		sqrDouble24((*[24]uint64)(z), (*[24]uint64)(z), (*[24]uint64)(m.m), m.m0inv, bit)
+	case 32:
+		sqrDouble32((*[32]uint64)(z), (*[32]uint64)(z), (*[32]uint64)(m.m), m.m0inv, bit)
+	default:
+		m.Sqr(z, z)
+		m.condDouble(z, bit)
 	}
 }
 

@@ -63,7 +63,8 @@ func main() {
 	g.p("#include \"funcdata.h\"")
 	for _, n := range []int{16, 24, 32} {
 		g.mul(n)
-		g.sqr(n)
+		g.sqr(n, false)
+		g.sqr(n, true)
 		g.condDouble(n)
 	}
 	if err := os.WriteFile(*out, g.b.Bytes(), 0o644); err != nil {
@@ -133,6 +134,7 @@ func (g *gen) mul(n int) {
 	g.i("MOVQ m0inv+32(FP), %s", rInv)
 	g.product(n, fmt.Sprintf("mul%d", n))
 	g.reduce(n, fmt.Sprintf("mul%d", n))
+	g.i("RET")
 }
 
 // product sets T = x·y, row by row.
@@ -155,10 +157,18 @@ func (g *gen) product(n int, name string) {
 	g.i("JNZ %s", lbl)
 }
 
-func (g *gen) sqr(n int) {
-	name := fmt.Sprintf("montSqr%dADX", n)
+// sqr emits montSqr<n>ADX and, with double, montSqrDouble<n>ADX(z, x, m,
+// m0inv, bit), the squaring followed by the conditional doubling in the
+// same call: the base-2 exponentiation's whole step.
+func (g *gen) sqr(n int, double bool) {
+	name, lbl := fmt.Sprintf("montSqr%dADX", n), fmt.Sprintf("sqr%d", n)
+	args, argSize := fmt.Sprintf("z, x, m *[%d]uint64, m0inv uint64", n), 32
+	if double {
+		name, lbl = fmt.Sprintf("montSqrDouble%dADX", n), fmt.Sprintf("sqrdbl%d", n)
+		args, argSize = args+", bit uint64", 40
+	}
 	h := n / 2
-	g.header(name, n, fmt.Sprintf("z, x, m *[%d]uint64, m0inv uint64", n), 32)
+	g.header(name, n, args, argSize)
 	g.i("MOVQ x+8(FP), %s", rX)
 	g.i("MOVQ m+16(FP), %s", rM)
 	g.i("MOVQ m0inv+24(FP), %s", rInv)
@@ -177,15 +187,14 @@ func (g *gen) sqr(n int) {
 	g.i("MOVQ %s, %s", rX, rY)
 	g.i("LEAQ %s, %s", limb(rX, h), rTop)
 	g.i("MOVQ $%d, %s", h, rCnt)
-	lbl := fmt.Sprintf("sqr%drect", n)
-	g.p("%s:", lbl)
+	g.p("%srect:", lbl)
 	g.i("XORQ %s, %s", rZero, rZero)
 	g.i("MOVQ (%s), DX", rY)
 	g.row(rTop, func(j int) string { return limb(rRow, j) }, 0, h, limb(rRow, h), false, false)
 	g.i("ADDQ $8, %s", rRow)
 	g.i("ADDQ $8, %s", rY)
 	g.i("DECQ %s", rCnt)
-	g.i("JNZ %s", lbl)
+	g.i("JNZ %srect", lbl)
 	// tri(H): rows i = h..n-2 over x[i+1..n-1], T[2h+1..2n-2].
 	for i := h; i < n-1; i++ {
 		g.i("XORQ %s, %s", rZero, rZero)
@@ -214,7 +223,13 @@ func (g *gen) sqr(n int) {
 		g.i("ADOXQ %s, %s", rHiA, rHiB)
 		g.i("MOVQ %s, %s", rHiB, t(2*k+1))
 	}
-	g.reduce(n, fmt.Sprintf("sqr%d", n))
+	g.reduce(n, lbl)
+	if double {
+		// reduce leaves z in DI and m in R8, as the doubling wants them.
+		g.i("MOVQ bit+32(FP), CX")
+		g.condDoubleBody(n)
+	}
+	g.i("RET")
 }
 
 // reduce adds u_i·m for i < n (carries out to C), then sets
@@ -267,7 +282,6 @@ func (g *gen) reduce(n int, name string) {
 		g.i("CMOVQCS %s, %s", t(n+j), rLo)
 		g.i("MOVQ %s, %s", rLo, limb(rZ, j))
 	}
-	g.i("RET")
 }
 
 // condDouble emits condDouble<n>Asm(z, m *[n]uint64, bit uint64): z =
@@ -282,6 +296,13 @@ func (g *gen) condDouble(n int) {
 	g.i("MOVQ z+0(FP), DI")
 	g.i("MOVQ m+8(FP), R8")
 	g.i("MOVQ bit+16(FP), CX")
+	g.condDoubleBody(n)
+	g.i("RET")
+}
+
+// condDoubleBody doubles z (DI) modulo m (R8) when CX = 1, using
+// 8n bytes of stack from SP as scratch.
+func (g *gen) condDoubleBody(n int) {
 	// Doubling in place, top word first; R9 gets the bit shifted out.
 	g.i("XORQ R9, R9")
 	g.i("MOVQ %s, AX", limb("DI", n-1))
@@ -311,5 +332,4 @@ func (g *gen) condDouble(n int) {
 		g.i("CMOVQCS %s, AX", limb("DI", j))
 		g.i("MOVQ AX, %s", limb("DI", j))
 	}
-	g.i("RET")
 }
