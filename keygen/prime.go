@@ -129,35 +129,35 @@ func redcFold(c []uint64, p *[fold]product) (s [fold]uint64) {
 		t, cy = bits.Add64(s0, w, 0)
 		hi, lo = bits.Mul64(t*n0, m0)
 		_, cz = bits.Add64(lo, t, 0)
-		s0 = hi + cy + cz
+		s0, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s1, w, 0)
 		hi, lo = bits.Mul64(t*n1, m1)
 		_, cz = bits.Add64(lo, t, 0)
-		s1 = hi + cy + cz
+		s1, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s2, w, 0)
 		hi, lo = bits.Mul64(t*n2, m2)
 		_, cz = bits.Add64(lo, t, 0)
-		s2 = hi + cy + cz
+		s2, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s3, w, 0)
 		hi, lo = bits.Mul64(t*n3, m3)
 		_, cz = bits.Add64(lo, t, 0)
-		s3 = hi + cy + cz
+		s3, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s4, w, 0)
 		hi, lo = bits.Mul64(t*n4, m4)
 		_, cz = bits.Add64(lo, t, 0)
-		s4 = hi + cy + cz
+		s4, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s5, w, 0)
 		hi, lo = bits.Mul64(t*n5, m5)
 		_, cz = bits.Add64(lo, t, 0)
-		s5 = hi + cy + cz
+		s5, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s6, w, 0)
 		hi, lo = bits.Mul64(t*n6, m6)
 		_, cz = bits.Add64(lo, t, 0)
-		s6 = hi + cy + cz
+		s6, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s7, w, 0)
 		hi, lo = bits.Mul64(t*n7, m7)
 		_, cz = bits.Add64(lo, t, 0)
-		s7 = hi + cy + cz
+		s7, _ = bits.Add64(hi, cy, cz)
 	}
 	return [fold]uint64{s0, s1, s2, s3, s4, s5, s6, s7}
 }
