@@ -82,40 +82,46 @@ func montSqr32(z, x, m *[32]uint64, m0inv uint64) {
 }
 
 //go:noescape
-func montSqrDouble16ADX(z, x, m *[16]uint64, m0inv, bit uint64)
+func montExp2Steps16ADX(z, m *[16]uint64, m0inv uint64, e *[16]uint64, top int)
 
 //go:noescape
-func montSqrDouble24ADX(z, x, m *[24]uint64, m0inv, bit uint64)
+func montExp2Steps24ADX(z, m *[24]uint64, m0inv uint64, e *[24]uint64, top int)
 
 //go:noescape
-func montSqrDouble32ADX(z, x, m *[32]uint64, m0inv, bit uint64)
+func montExp2Steps32ADX(z, m *[32]uint64, m0inv uint64, e *[32]uint64, top int)
 
-// sqrDoubleN sets z = 2^bit·x²/R mod m, one base-2 exponentiation step.
-func sqrDouble16(z, x, m *[16]uint64, m0inv, bit uint64) {
+// exp2StepsN runs Exp2's loop for bits top..0: z = 2^bit·z²/R mod m.
+func exp2Steps16(z, m *[16]uint64, m0inv uint64, e *[16]uint64, top int) {
 	if useADX {
-		montSqrDouble16ADX(z, x, m, m0inv, bit)
+		montExp2Steps16ADX(z, m, m0inv, e, top)
 		return
 	}
-	montSqr16Generic(z, x, m, m0inv)
-	condDouble16Generic(z, m, bit)
+	for i := top; i >= 0; i-- {
+		montSqr16Generic(z, z, m, m0inv)
+		condDouble16Generic(z, m, (e[i/64]>>(i%64))&1)
+	}
 }
 
-func sqrDouble24(z, x, m *[24]uint64, m0inv, bit uint64) {
+func exp2Steps24(z, m *[24]uint64, m0inv uint64, e *[24]uint64, top int) {
 	if useADX {
-		montSqrDouble24ADX(z, x, m, m0inv, bit)
+		montExp2Steps24ADX(z, m, m0inv, e, top)
 		return
 	}
-	montSqr24Generic(z, x, m, m0inv)
-	condDouble24Generic(z, m, bit)
+	for i := top; i >= 0; i-- {
+		montSqr24Generic(z, z, m, m0inv)
+		condDouble24Generic(z, m, (e[i/64]>>(i%64))&1)
+	}
 }
 
-func sqrDouble32(z, x, m *[32]uint64, m0inv, bit uint64) {
+func exp2Steps32(z, m *[32]uint64, m0inv uint64, e *[32]uint64, top int) {
 	if useADX {
-		montSqrDouble32ADX(z, x, m, m0inv, bit)
+		montExp2Steps32ADX(z, m, m0inv, e, top)
 		return
 	}
-	montSqr32Generic(z, x, m, m0inv)
-	condDouble32Generic(z, m, bit)
+	for i := top; i >= 0; i-- {
+		montSqr32Generic(z, z, m, m0inv)
+		condDouble32Generic(z, m, (e[i/64]>>(i%64))&1)
+	}
 }
 
 //go:noescape

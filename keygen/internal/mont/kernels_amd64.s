@@ -1077,12 +1077,15 @@ sqr16red:
 	MOVQ AX, 120(DI)
 	RET
 
-// func montSqrDouble16ADX(z, x, m *[16]uint64, m0inv uint64, bit uint64)
-TEXT ·montSqrDouble16ADX(SB), $384-40
+// func montExp2Steps16ADX(z, m *[16]uint64, m0inv uint64, e *[16]uint64, top int)
+TEXT ·montExp2Steps16ADX(SB), $392-40
 	NO_LOCAL_POINTERS
-	MOVQ x+8(FP), SI
-	MOVQ m+16(FP), R8
-	MOVQ m0inv+24(FP), R9
+	MOVQ top+32(FP), AX
+	MOVQ AX, 384(SP)
+exp216step:
+	MOVQ z+0(FP), SI
+	MOVQ m+8(FP), R8
+	MOVQ m0inv+16(FP), R9
 	XORQ R10, R10
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, R11
@@ -1220,7 +1223,7 @@ TEXT ·montSqrDouble16ADX(SB), $384-40
 	MOVQ SI, CX
 	LEAQ 64(SI), R14
 	MOVQ $8, R13
-sqrdbl16rect:
+exp216rect:
 	XORQ R10, R10
 	MOVQ (CX), DX
 	MULXQ 0(R14), AX, R11
@@ -1260,7 +1263,7 @@ sqrdbl16rect:
 	ADDQ $8, R12
 	ADDQ $8, CX
 	DECQ R13
-	JNZ sqrdbl16rect
+	JNZ exp216rect
 	XORQ R10, R10
 	MOVQ 64(SI), DX
 	MULXQ 72(SI), AX, R11
@@ -1564,7 +1567,7 @@ sqrdbl16rect:
 	IMULQ R9, CX
 	MOVQ SP, R12
 	MOVQ $16, R13
-sqrdbl16red:
+exp216red:
 	MOVQ CX, DX
 	XORQ R10, R10
 	MULXQ 0(R8), AX, R11
@@ -1637,7 +1640,7 @@ sqrdbl16red:
 	IMULQ R9, CX
 	ADDQ $8, R12
 	DECQ R13
-	JNZ sqrdbl16red
+	JNZ exp216red
 	MOVQ 128(SP), AX
 	ADDQ 256(SP), AX
 	MOVQ AX, 128(SP)
@@ -1785,7 +1788,15 @@ sqrdbl16red:
 	MOVQ 120(DI), AX
 	CMOVQCS 248(SP), AX
 	MOVQ AX, 120(DI)
-	MOVQ bit+32(FP), CX
+	MOVQ 384(SP), AX
+	MOVQ AX, CX
+	SHRQ $6, AX
+	MOVQ e+24(FP), BX
+	MOVQ (BX)(AX*8), BX
+	ANDQ $63, CX
+	SHRQ CX, BX
+	ANDQ $1, BX
+	MOVQ BX, CX
 	XORQ R9, R9
 	MOVQ 120(DI), AX
 	SHLQ CX, AX, R9
@@ -1948,6 +1959,8 @@ sqrdbl16red:
 	MOVQ 120(SP), AX
 	CMOVQCS 120(DI), AX
 	MOVQ AX, 120(DI)
+	DECQ 384(SP)
+	JGE exp216step
 	RET
 
 // func condDouble16Asm(z, m *[16]uint64, bit uint64)
@@ -3883,12 +3896,15 @@ sqr24red:
 	MOVQ AX, 184(DI)
 	RET
 
-// func montSqrDouble24ADX(z, x, m *[24]uint64, m0inv uint64, bit uint64)
-TEXT ·montSqrDouble24ADX(SB), $576-40
+// func montExp2Steps24ADX(z, m *[24]uint64, m0inv uint64, e *[24]uint64, top int)
+TEXT ·montExp2Steps24ADX(SB), $584-40
 	NO_LOCAL_POINTERS
-	MOVQ x+8(FP), SI
-	MOVQ m+16(FP), R8
-	MOVQ m0inv+24(FP), R9
+	MOVQ top+32(FP), AX
+	MOVQ AX, 576(SP)
+exp224step:
+	MOVQ z+0(FP), SI
+	MOVQ m+8(FP), R8
+	MOVQ m0inv+16(FP), R9
 	XORQ R10, R10
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, R11
@@ -4190,7 +4206,7 @@ TEXT ·montSqrDouble24ADX(SB), $576-40
 	MOVQ SI, CX
 	LEAQ 96(SI), R14
 	MOVQ $12, R13
-sqrdbl24rect:
+exp224rect:
 	XORQ R10, R10
 	MOVQ (CX), DX
 	MULXQ 0(R14), AX, R11
@@ -4246,7 +4262,7 @@ sqrdbl24rect:
 	ADDQ $8, R12
 	ADDQ $8, CX
 	DECQ R13
-	JNZ sqrdbl24rect
+	JNZ exp224rect
 	XORQ R10, R10
 	MOVQ 96(SI), DX
 	MULXQ 104(SI), AX, R11
@@ -4798,7 +4814,7 @@ sqrdbl24rect:
 	IMULQ R9, CX
 	MOVQ SP, R12
 	MOVQ $24, R13
-sqrdbl24red:
+exp224red:
 	MOVQ CX, DX
 	XORQ R10, R10
 	MULXQ 0(R8), AX, R11
@@ -4903,7 +4919,7 @@ sqrdbl24red:
 	IMULQ R9, CX
 	ADDQ $8, R12
 	DECQ R13
-	JNZ sqrdbl24red
+	JNZ exp224red
 	MOVQ 192(SP), AX
 	ADDQ 384(SP), AX
 	MOVQ AX, 192(SP)
@@ -5123,7 +5139,15 @@ sqrdbl24red:
 	MOVQ 184(DI), AX
 	CMOVQCS 376(SP), AX
 	MOVQ AX, 184(DI)
-	MOVQ bit+32(FP), CX
+	MOVQ 576(SP), AX
+	MOVQ AX, CX
+	SHRQ $6, AX
+	MOVQ e+24(FP), BX
+	MOVQ (BX)(AX*8), BX
+	ANDQ $63, CX
+	SHRQ CX, BX
+	ANDQ $1, BX
+	MOVQ BX, CX
 	XORQ R9, R9
 	MOVQ 184(DI), AX
 	SHLQ CX, AX, R9
@@ -5366,6 +5390,8 @@ sqrdbl24red:
 	MOVQ 184(SP), AX
 	CMOVQCS 184(DI), AX
 	MOVQ AX, 184(DI)
+	DECQ 576(SP)
+	JGE exp224step
 	RET
 
 // func condDouble24Asm(z, m *[24]uint64, bit uint64)
@@ -8201,12 +8227,15 @@ sqr32red:
 	MOVQ AX, 248(DI)
 	RET
 
-// func montSqrDouble32ADX(z, x, m *[32]uint64, m0inv uint64, bit uint64)
-TEXT ·montSqrDouble32ADX(SB), $768-40
+// func montExp2Steps32ADX(z, m *[32]uint64, m0inv uint64, e *[32]uint64, top int)
+TEXT ·montExp2Steps32ADX(SB), $776-40
 	NO_LOCAL_POINTERS
-	MOVQ x+8(FP), SI
-	MOVQ m+16(FP), R8
-	MOVQ m0inv+24(FP), R9
+	MOVQ top+32(FP), AX
+	MOVQ AX, 768(SP)
+exp232step:
+	MOVQ z+0(FP), SI
+	MOVQ m+8(FP), R8
+	MOVQ m0inv+16(FP), R9
 	XORQ R10, R10
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, R11
@@ -8736,7 +8765,7 @@ TEXT ·montSqrDouble32ADX(SB), $768-40
 	MOVQ SI, CX
 	LEAQ 128(SI), R14
 	MOVQ $16, R13
-sqrdbl32rect:
+exp232rect:
 	XORQ R10, R10
 	MOVQ (CX), DX
 	MULXQ 0(R14), AX, R11
@@ -8808,7 +8837,7 @@ sqrdbl32rect:
 	ADDQ $8, R12
 	ADDQ $8, CX
 	DECQ R13
-	JNZ sqrdbl32rect
+	JNZ exp232rect
 	XORQ R10, R10
 	MOVQ 128(SI), DX
 	MULXQ 136(SI), AX, R11
@@ -9672,7 +9701,7 @@ sqrdbl32rect:
 	IMULQ R9, CX
 	MOVQ SP, R12
 	MOVQ $32, R13
-sqrdbl32red:
+exp232red:
 	MOVQ CX, DX
 	XORQ R10, R10
 	MULXQ 0(R8), AX, R11
@@ -9809,7 +9838,7 @@ sqrdbl32red:
 	IMULQ R9, CX
 	ADDQ $8, R12
 	DECQ R13
-	JNZ sqrdbl32red
+	JNZ exp232red
 	MOVQ 256(SP), AX
 	ADDQ 512(SP), AX
 	MOVQ AX, 256(SP)
@@ -10101,7 +10130,15 @@ sqrdbl32red:
 	MOVQ 248(DI), AX
 	CMOVQCS 504(SP), AX
 	MOVQ AX, 248(DI)
-	MOVQ bit+32(FP), CX
+	MOVQ 768(SP), AX
+	MOVQ AX, CX
+	SHRQ $6, AX
+	MOVQ e+24(FP), BX
+	MOVQ (BX)(AX*8), BX
+	ANDQ $63, CX
+	SHRQ CX, BX
+	ANDQ $1, BX
+	MOVQ BX, CX
 	XORQ R9, R9
 	MOVQ 248(DI), AX
 	SHLQ CX, AX, R9
@@ -10424,6 +10461,8 @@ sqrdbl32red:
 	MOVQ 248(SP), AX
 	CMOVQCS 248(DI), AX
 	MOVQ AX, 248(DI)
+	DECQ 768(SP)
+	JGE exp232step
 	RET
 
 // func condDouble32Asm(z, m *[32]uint64, bit uint64)

@@ -172,32 +172,30 @@ func (m *Modulus) Exp(z, b, e []uint64, ebits int) {
 // Exp2 sets z = 2^e in Montgomery form (left to right, one bit at a time).
 // Multiplying by the base 2 is a doubling, far cheaper than a Montgomery
 // multiplication, so every bit costs one squaring plus one doubling that is
-// always computed and kept or dropped with a mask; the fixed sizes do both
-// in one kernel call.
+// always computed and kept or dropped with a mask; the fixed sizes run the
+// whole loop in one kernel call. e needs at least Limbs() limbs.
 func (m *Modulus) Exp2(z, e []uint64, ebits int) {
 	copy(z, m.one)
 	if ebits <= 0 {
 		return
 	}
-	bit := func(i int) uint64 { return (e[i/64] >> (i % 64)) & 1 }
-	m.condDouble(z, bit(ebits-1)) // squaring 1 is a no-op
-	for i := ebits - 2; i >= 0; i-- {
-		m.sqrDouble(z, bit(i))
+	m.condDouble(z, (e[(ebits-1)/64]>>((ebits-1)%64))&1) // squaring 1 is a no-op
+	top := ebits - 2
+	if top < 0 {
+		return
 	}
-}
-
-// sqrDouble sets z = 2^bit·z²/R mod m for bit ∈ {0, 1}.
-func (m *Modulus) sqrDouble(z []uint64, bit uint64) {
 	switch m.n {
 	case 16:
-		sqrDouble16((*[16]uint64)(z), (*[16]uint64)(z), (*[16]uint64)(m.m), m.m0inv, bit)
+		exp2Steps16((*[16]uint64)(z), (*[16]uint64)(m.m), m.m0inv, (*[16]uint64)(e), top)
 	case 24:
-		sqrDouble24((*[24]uint64)(z), (*[24]uint64)(z), (*[24]uint64)(m.m), m.m0inv, bit)
+		exp2Steps24((*[24]uint64)(z), (*[24]uint64)(m.m), m.m0inv, (*[24]uint64)(e), top)
 	case 32:
-		sqrDouble32((*[32]uint64)(z), (*[32]uint64)(z), (*[32]uint64)(m.m), m.m0inv, bit)
+		exp2Steps32((*[32]uint64)(z), (*[32]uint64)(m.m), m.m0inv, (*[32]uint64)(e), top)
 	default:
-		m.Sqr(z, z)
-		m.condDouble(z, bit)
+		for i := top; i >= 0; i-- {
+			m.Sqr(z, z)
+			m.condDouble(z, (e[i/64]>>(i%64))&1)
+		}
 	}
 }
 

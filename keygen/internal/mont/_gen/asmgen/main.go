@@ -157,21 +157,31 @@ func (g *gen) product(n int, name string) {
 	g.i("JNZ %s", lbl)
 }
 
-// sqr emits montSqr<n>ADX and, with double, montSqrDouble<n>ADX(z, x, m,
-// m0inv, bit), the squaring followed by the conditional doubling in the
-// same call: the base-2 exponentiation's whole step.
-func (g *gen) sqr(n int, double bool) {
-	name, lbl := fmt.Sprintf("montSqr%dADX", n), fmt.Sprintf("sqr%d", n)
-	args, argSize := fmt.Sprintf("z, x, m *[%d]uint64, m0inv uint64", n), 32
-	if double {
-		name, lbl = fmt.Sprintf("montSqrDouble%dADX", n), fmt.Sprintf("sqrdbl%d", n)
-		args, argSize = args+", bit uint64", 40
-	}
+// sqr emits montSqr<n>ADX and, with steps, montExp2Steps<n>ADX(z, m,
+// m0inv, e, top): for i = top down to 0, z = 2^(bit i of e)·z²/R mod m, the
+// base-2 exponentiation's loop with each step's squaring and conditional
+// doubling in one pass of code (i and the bit positions are public; the
+// bits themselves only choose the doubling's shift count).
+func (g *gen) sqr(n int, steps bool) {
 	h := n / 2
-	g.header(name, n, args, argSize)
-	g.i("MOVQ x+8(FP), %s", rX)
-	g.i("MOVQ m+16(FP), %s", rM)
-	g.i("MOVQ m0inv+24(FP), %s", rInv)
+	lbl := fmt.Sprintf("sqr%d", n)
+	if steps {
+		lbl = fmt.Sprintf("exp2%d", n)
+		g.p("\n// func montExp2Steps%dADX(z, m *[%d]uint64, m0inv uint64, e *[%d]uint64, top int)", n, n, n)
+		g.p("TEXT ·montExp2Steps%dADX(SB), $%d-40", n, frame(n)+8)
+		g.i("NO_LOCAL_POINTERS")
+		g.i("MOVQ top+32(FP), AX")
+		g.i("MOVQ AX, %s", t(3*n))
+		g.p("%sstep:", lbl)
+		g.i("MOVQ z+0(FP), %s", rX)
+		g.i("MOVQ m+8(FP), %s", rM)
+		g.i("MOVQ m0inv+16(FP), %s", rInv)
+	} else {
+		g.header(fmt.Sprintf("montSqr%dADX", n), n, fmt.Sprintf("z, x, m *[%d]uint64, m0inv uint64", n), 32)
+		g.i("MOVQ x+8(FP), %s", rX)
+		g.i("MOVQ m+16(FP), %s", rM)
+		g.i("MOVQ m0inv+24(FP), %s", rInv)
+	}
 	// Cross products x[i]·x[j], i < j, into T[1..2n-2]. Row i of a
 	// triangle stores its carry at T[i+h] (or T[i+n]), a word no earlier
 	// row reached; so does each rectangle row at T[2h+i].
@@ -224,10 +234,21 @@ func (g *gen) sqr(n int, double bool) {
 		g.i("MOVQ %s, %s", rHiB, t(2*k+1))
 	}
 	g.reduce(n, lbl)
-	if double {
-		// reduce leaves z in DI and m in R8, as the doubling wants them.
-		g.i("MOVQ bit+32(FP), CX")
+	if steps {
+		// CX = bit i of e; reduce leaves z in DI and m in R8, as the
+		// doubling wants them.
+		g.i("MOVQ %s, AX", t(3*n))
+		g.i("MOVQ AX, CX")
+		g.i("SHRQ $6, AX")
+		g.i("MOVQ e+24(FP), BX")
+		g.i("MOVQ (BX)(AX*8), BX")
+		g.i("ANDQ $63, CX")
+		g.i("SHRQ CX, BX")
+		g.i("ANDQ $1, BX")
+		g.i("MOVQ BX, CX")
 		g.condDoubleBody(n)
+		g.i("DECQ %s", t(3*n))
+		g.i("JGE %sstep", lbl)
 	}
 	g.i("RET")
 }
