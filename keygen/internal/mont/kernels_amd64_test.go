@@ -36,19 +36,25 @@ var asmKernels = []kernel{
 		func(z, x, y, m []uint64, inv uint64) { montMul16Generic(a16(z), a16(x), a16(y), a16(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr16ADX(a16(z), a16(x), a16(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr16Generic(a16(z), a16(x), a16(m), inv) },
-		func(z, m []uint64, inv uint64, e []uint64, top int) { montExp2Steps16ADX(a16(z), a16(m), inv, a16(e), top) }},
+		func(z, m []uint64, inv uint64, e []uint64, top int) {
+			montExp2Steps16ADX(a16(z), a16(m), inv, a16(e), top)
+		}},
 	{24, "ADX",
 		func(z, x, y, m []uint64, inv uint64) { montMul24ADX(a24(z), a24(x), a24(y), a24(m), inv) },
 		func(z, x, y, m []uint64, inv uint64) { montMul24Generic(a24(z), a24(x), a24(y), a24(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr24ADX(a24(z), a24(x), a24(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr24Generic(a24(z), a24(x), a24(m), inv) },
-		func(z, m []uint64, inv uint64, e []uint64, top int) { montExp2Steps24ADX(a24(z), a24(m), inv, a24(e), top) }},
+		func(z, m []uint64, inv uint64, e []uint64, top int) {
+			montExp2Steps24ADX(a24(z), a24(m), inv, a24(e), top)
+		}},
 	{32, "ADX",
 		func(z, x, y, m []uint64, inv uint64) { montMul32ADX(a32(z), a32(x), a32(y), a32(m), inv) },
 		func(z, x, y, m []uint64, inv uint64) { montMul32Generic(a32(z), a32(x), a32(y), a32(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr32ADX(a32(z), a32(x), a32(m), inv) },
 		func(z, x, m []uint64, inv uint64) { montSqr32Generic(a32(z), a32(x), a32(m), inv) },
-		func(z, m []uint64, inv uint64, e []uint64, top int) { montExp2Steps32ADX(a32(z), a32(m), inv, a32(e), top) }},
+		func(z, m []uint64, inv uint64, e []uint64, top int) {
+			montExp2Steps32ADX(a32(z), a32(m), inv, a32(e), top)
+		}},
 }
 
 func requireADX(t testing.TB) {

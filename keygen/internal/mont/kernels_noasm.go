@@ -17,7 +17,6 @@ func condDouble16(z, m *[16]uint64, bit uint64)      { condDouble16Generic(z, m,
 func condDouble24(z, m *[24]uint64, bit uint64)      { condDouble24Generic(z, m, bit) }
 func condDouble32(z, m *[32]uint64, bit uint64)      { condDouble32Generic(z, m, bit) }
 
-
 func exp2Steps16(z, m *[16]uint64, m0inv uint64, e *[16]uint64, top int) {
 	for i := top; i >= 0; i-- {
 		montSqr16Generic(z, z, m, m0inv)
