@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT] IN"
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--max-kdf-work N] [--comment C] [-o OUT [--force]] IN"
 
 // Output formats of convert. Private ones need a private key as input.
 var convertFormats = map[string]struct {
@@ -49,10 +48,12 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	passFile := fs.String("passphrase-file", "", "passphrase of the input key: first line of `F`")
 	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output (ppk, ppk2, openssh) with the first line of `G`; empty means unencrypted")
 	ppkParam := fs.String("ppk-param", "", "PPK v3 KDF `params`: kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N")
-	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
+	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24; above 200 needs --max-kdf-work)")
+	kdfWork := addKDFFlag(fs)
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
-	outPath := fs.String("o", "", "write to `OUT` (mode 0600 for private keys) instead of stdout")
+	outPath := fs.String("o", "", "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
 	if !ok {
 		return code
@@ -64,17 +65,35 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !known {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
 	}
+	if *force && *outPath == "" {
+		return usageError(stderr, fs, convertSynopsis, "--force applies to -o only")
+	}
+	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
+		return usageError(stderr, fs, convertSynopsis, msg)
+	}
+	lim, err := kdfLimitsFlag(*kdfWork)
+	if err != nil {
+		return usageError(stderr, fs, convertSynopsis, err.Error())
+	}
 	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
 	if comment.set {
 		opts.comment = &comment.v
 	}
 	if *ppkParam != "" {
-		if err := parsePPKParam(*ppkParam, &opts.ppk); err != nil {
+		if err := parsePPKParam(*ppkParam, &opts.ppk, lim); err != nil {
 			return usageError(stderr, fs, convertSynopsis, err.Error())
 		}
 	}
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	if *kdfRounds > lim.pem.MaxBcryptRounds {
+		// keyforge would refuse to read what it wrote.
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d rounds keyforge reads; raise both with %s",
+			*kdfRounds, lim.pem.MaxBcryptRounds, raiseHint(uint64(*kdfRounds), pemenc.DefaultMaxBcryptRounds)))
+	}
+	if err := checkOutput(*outPath, *force); err != nil {
+		return fail(stderr, err)
 	}
 	pass, err := readPassphrase(*passFile, stdin)
 	if err != nil {
@@ -90,7 +109,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	k, err := loadKey(data, pass, f.private)
+	k, err := loadKey(data, pass, f.private, lim)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
@@ -104,15 +123,38 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if f.private {
-		err = writePrivate(*outPath, out)
-	} else {
-		err = os.WriteFile(*outPath, out, 0o644)
-	}
-	if err != nil {
+	if err := writeOutput(*outPath, out, f.private, *force); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
+}
+
+// checkConvertFlags refuses flag combinations that would silently do
+// nothing or read the wrong thing: an option for another output format, a
+// comment for a format without one, stdin named twice.
+func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds int, comment bool) string {
+	stdins := 0
+	for _, p := range []string{in, passFile, newPassFile} {
+		if p == "-" {
+			stdins++
+		}
+	}
+	if stdins > 1 {
+		return "only one of IN, --passphrase-file and --new-passphrase-file can be - (standard input)"
+	}
+	if ppkParam != "" && to != "ppk" {
+		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
+	}
+	if kdfRounds != 0 && to != "openssh" {
+		return fmt.Sprintf("--kdf-rounds applies to --to openssh only, not --to %s", to)
+	}
+	if comment {
+		switch to {
+		case "pkcs1", "pkcs8", "pkix":
+			return fmt.Sprintf("--comment: --to %s has no comment field", to)
+		}
+	}
+	return ""
 }
 
 func convert(k *loadedKey, o convertOpts) ([]byte, error) {
@@ -172,8 +214,9 @@ func typeName(pub crypto.PublicKey) string {
 	return t
 }
 
-// parsePPKParam reads puttygen-style --ppk-param values.
-func parsePPKParam(s string, eo *ppk.EncodeOptions) error {
+// parsePPKParam reads puttygen-style --ppk-param values, refusing what
+// keyforge could not read back within lim.
+func parsePPKParam(s string, eo *ppk.EncodeOptions, lim *kdfLimits) error {
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -208,18 +251,21 @@ func parsePPKParam(s string, eo *ppk.EncodeOptions) error {
 			return fmt.Errorf("unknown --ppk-param %q (kdf, memory, passes, parallelism)", k)
 		}
 	}
-	// Refuse what keyforge's own reader would refuse (ppk.DecodeOptions
-	// defaults), which also keeps the KDF from asking for terabytes.
-	if eo.Memory > ppk.DefaultMaxMemory || eo.Passes > ppk.DefaultMaxPasses || eo.Parallelism > ppk.DefaultMaxParallelism {
-		return fmt.Errorf("--ppk-param above keyforge's ceilings (memory %d KiB, passes %d, parallelism %d)",
-			ppk.DefaultMaxMemory, ppk.DefaultMaxPasses, ppk.DefaultMaxParallelism)
+	// Refuse what keyforge's own reader would refuse with the same
+	// --max-kdf-work, which also keeps the KDF from asking for terabytes.
+	// (Calibrated passes stay within the default ceilings.)
+	c := lim.ppk
+	if eo.Memory > c.MaxMemory || eo.Passes > c.MaxPasses || eo.Parallelism > c.MaxParallelism {
+		return fmt.Errorf("--ppk-param above the ceilings keyforge reads (memory %d KiB, passes %d, parallelism %d); raise them with --max-kdf-work",
+			c.MaxMemory, c.MaxPasses, c.MaxParallelism)
 	}
 	mem, passes := uint64(eo.Memory), uint64(eo.Passes)
 	if mem == 0 {
 		mem = ppk.DefaultMemory
 	}
-	if mem*max(passes, 1) > ppk.DefaultMaxWork {
-		return fmt.Errorf("--ppk-param memory × passes above keyforge's ceiling of %d KiB·passes", uint64(ppk.DefaultMaxWork))
+	if w := mem * max(passes, 1); w > c.MaxWork {
+		return fmt.Errorf("--ppk-param memory × passes %d above the %d KiB·passes keyforge reads; raise both with %s",
+			w, c.MaxWork, raiseHint(w, ppk.DefaultMaxWork))
 	}
 	if eo.Parallelism != 0 && mem < 8*uint64(eo.Parallelism) {
 		return fmt.Errorf("--ppk-param memory must be at least 8 × parallelism KiB")

@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if inDir != "" {
 		os.RemoveAll(inDir)
 	}
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
 }
 
@@ -427,7 +430,7 @@ func TestImportCLI(t *testing.T) {
 	ins := toolInputs(t)
 	rsaPub := filepath.Join(t.TempDir(), "rsa.pub")
 	os.WriteFile(rsaPub, []byte("ssh-rsa "+ins[4].blob+" me\n"), 0o644)
-	out := mustRun(t, "import", "--name", "imp", "--public-key", rsaPub, "--seed", "01")
+	out := mustRun(t, "import", "--name", "imp", "--public-key", rsaPub, "--seed", "00112233445566778899aabbccddeeff")
 	re := regexp.MustCompile(`^\{\n    "KeyFingerprint": "([0-9a-f:]{47})",\n    "KeyName": "imp",\n    "KeyPairId": "key-0[0-9a-f]{16}"\n\}\n$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {
@@ -436,7 +439,7 @@ func TestImportCLI(t *testing.T) {
 	if want := opensslDigest(t, spkiOfBlob(t, ins[4].blob), "md5"); m[1] != want {
 		t.Fatalf("fingerprint %s, openssl %s", m[1], want)
 	}
-	if again := mustRun(t, "import", "--public-key", rsaPub, "--name", "imp", "--seed", "01"); again != out {
+	if again := mustRun(t, "import", "--public-key", rsaPub, "--name", "imp", "--seed", "00112233445566778899aabbccddeeff"); again != out {
 		t.Fatal("seeded import not reproducible")
 	}
 	out = mustRun(t, "import", "--name", "t", "--public-key", ins[0].path+".pub", "--tag", "k=v")
@@ -470,7 +473,8 @@ func TestPassphraseFileLikePuttygen(t *testing.T) {
 	dir := t.TempDir()
 	bare := filepath.Join(dir, "bare")
 	os.WriteFile(bare, []byte("abc"), 0o600)
-	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz"} {
+	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz",
+		"nul": "abc\x00def\n", "nul-at-end": "abc\x00"} {
 		t.Run(name, func(t *testing.T) {
 			pf := filepath.Join(dir, name)
 			os.WriteFile(pf, []byte(content), 0o600)
@@ -499,10 +503,12 @@ func TestFingerprintPlainLikeSSHKeygen(t *testing.T) {
 	os.Chmod(p("pkcs1"), 0o600)
 	line := testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p("pkcs1"))
 	os.WriteFile(p("nocomment.pub"), []byte(strings.Join(fields(line)[:2], " ")+"\n"), 0o644)
+	os.WriteFile(p("trailing.pub"), []byte(strings.Join(fields(line)[:2], " ")+"  two  words \t \n"), 0o644)
+	os.WriteFile(p("blank-comment.pub"), []byte(strings.Join(fields(line)[:2], " ")+" \t  \n"), 0o644)
 	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1"} {
 		os.Remove(p(f) + ".pub") // make ssh-keygen read the private file
 	}
-	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub"} {
+	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub", "trailing.pub", "blank-comment.pub"} {
 		want := string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p(f)))
 		if got := mustRun(t, "fingerprint", p(f)); got != want {
 			t.Errorf("%s: keyforge %q, ssh-keygen %q", f, got, want)

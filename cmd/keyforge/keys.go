@@ -31,11 +31,15 @@ func isPPK(data []byte) bool {
 // needPrivate false, an encrypted key without a passphrase yields its public
 // half when the format keeps that in the clear (PPK, OpenSSH), as
 // `puttygen -l` and `ssh-keygen -l` do.
-func loadKey(data, passphrase []byte, needPrivate bool) (*loadedKey, error) {
-	if isPPK(data) {
-		return loadPPK(data, passphrase, needPrivate)
+// lim sets the KDF ceilings (nil: the defaults).
+func loadKey(data, passphrase []byte, needPrivate bool, lim *kdfLimits) (*loadedKey, error) {
+	if lim == nil {
+		lim = defaultKDFLimits
 	}
-	priv, comment, err := pemenc.ParsePrivateKey(data, passphrase)
+	if isPPK(data) {
+		return loadPPK(data, passphrase, needPrivate, lim)
+	}
+	priv, comment, err := pemenc.ParsePrivateKeyWithOptions(data, passphrase, &lim.pem)
 	if err == nil {
 		return &loadedKey{Private: priv, Public: priv.Public(), Comment: comment, Format: "pem"}, nil
 	}
@@ -47,8 +51,12 @@ func loadKey(data, passphrase []byte, needPrivate bool) (*loadedKey, error) {
 		}
 		return nil, errNeedPassphrase
 	}
+	if errors.Is(err, pemenc.ErrUnsafeKDF) {
+		return nil, fmt.Errorf("%w (raise the ceilings with --max-kdf-work)", err)
+	}
 	if errors.Is(err, pemenc.ErrIncorrectPassphrase) || errors.Is(err, pemenc.ErrUnsupportedKeyType) ||
-		errors.Is(err, pemenc.ErrUnsafeKDF) {
+		errors.Is(err, pemenc.ErrUnsupportedEncryption) ||
+		errors.Is(err, pemenc.ErrUnsupportedFormat) {
 		return nil, err
 	}
 	pub, comment, perr := pemenc.ParsePublicKey(data)
@@ -64,7 +72,7 @@ func loadKey(data, passphrase []byte, needPrivate bool) (*loadedKey, error) {
 	return nil, perr
 }
 
-func loadPPK(data, passphrase []byte, needPrivate bool) (*loadedKey, error) {
+func loadPPK(data, passphrase []byte, needPrivate bool, lim *kdfLimits) (*loadedKey, error) {
 	pk, err := ppk.DecodePublic(data)
 	if err != nil {
 		return nil, err
@@ -76,7 +84,10 @@ func loadPPK(data, passphrase []byte, needPrivate bool) (*loadedKey, error) {
 		}
 		return &loadedKey{Public: pk.PublicKey, Comment: pk.Comment, Format: "ppk"}, nil
 	}
-	k, err := ppk.Decode(data, passphrase, nil)
+	k, err := ppk.Decode(data, passphrase, &lim.ppk)
+	if errors.Is(err, ppk.ErrUnsafeKDF) {
+		return nil, fmt.Errorf("%w (raise the ceilings with --max-kdf-work)", err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/keyforge/keyforge/ec2"
+	"github.com/keyforge/keyforge/internal/safefile"
 )
 
 // Exit codes.
@@ -23,10 +24,10 @@ const (
 const usageText = `keyforge creates, imports, converts and fingerprints SSH key pairs as AWS EC2 does.
 
 Usage:
-  keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]
+  keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE [--force]]
   keyforge import --name N --public-key FILE [--tag K=V]... [--seed HEX]
   keyforge fingerprint [--json] [--passphrase-file F] FILE
-  keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT] IN
+  keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT [--force]] IN
 
 Run "keyforge COMMAND --help" for a command's options.
 `
@@ -111,7 +112,11 @@ func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {
 func fail(stderr io.Writer, err error) int {
 	var ae *ec2.APIError
 	if errors.As(err, &ae) {
-		fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		if cause := ae.Unwrap(); ae.Code == ec2.CodeInternalError && cause != nil {
+			fmt.Fprintf(stderr, "keyforge: %s: %s (%v)\n", ae.Code, ae.Message, cause)
+		} else {
+			fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		}
 	} else {
 		fmt.Fprintf(stderr, "keyforge: %v\n", err)
 	}
@@ -173,9 +178,11 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 }
 
 // readPassphrase returns the first line of path without its line ending,
-// as puttygen reads passphrase files: everything before the first CR or LF
-// (so "pw\r\n", "pw\r" and "pw\rjunk" all mean "pw", as puttygen 0.78
-// reads them). An empty path means no passphrase.
+// as puttygen reads passphrase files: everything before the first CR, LF
+// or NUL (so "pw\r\n", "pw\r", "pw\rjunk" and "pw\x00junk" all mean "pw",
+// as puttygen 0.78 --old-passphrase and openssl -passin file: read them;
+// ssh-keygen takes passphrases only from a terminal or -P/-N, which cannot
+// hold a NUL either). An empty path means no passphrase.
 func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if path == "" {
 		return nil, nil
@@ -184,26 +191,30 @@ func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading passphrase file: %w", err)
 	}
-	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+	if i := bytes.IndexAny(data, "\r\n\x00"); i >= 0 {
 		data = data[:i]
 	}
 	return data, nil
 }
 
-// writePrivate writes data to path with mode 0600, also when the file
-// already existed with wider permissions.
-func writePrivate(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
+// writeOutput writes a key file with the safefile rules: atomic, no
+// symbolic links or special files, no existing file replaced unless force,
+// private files 0600 from creation.
+func writeOutput(path string, data []byte, private, force bool) error {
+	return forceHint(safefile.Write(path, data, safefile.Options{Private: private, Force: force}))
+}
+
+// checkOutput refuses an output path before any work is done for it.
+func checkOutput(path string, force bool) error {
+	if path == "" {
+		return nil
 	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
+	return forceHint(safefile.Check(path, safefile.Options{Force: force}))
+}
+
+func forceHint(err error) error {
+	if errors.Is(err, safefile.ErrExists) {
+		return fmt.Errorf("%w; use --force to replace it", err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return err
 }
