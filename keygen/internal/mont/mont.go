@@ -7,11 +7,11 @@
 // exponents): carries are folded with masks, table lookups scan the whole
 // table, and nothing allocates once a Modulus exists.
 //
-// The kernels, montMulN(z, x, y, m *[N]uint64, m0inv uint64) and
-// montSqrN(z, x, m *[N]uint64, m0inv uint64) for N = 16, 24, 32, are the
-// only place assembly needs to go (kernels_amd64.go); their pure-Go
-// versions are in the generated kernels_generic.go and stay in use under
-// -tags purego.
+// The kernels for N = 16, 24, 32 — montMulN, montSqrN, condDoubleN and
+// exp2StepsN (the base-2 exponentiation's loop) — are the only place
+// assembly goes (kernels_amd64.go); their pure-Go versions are in the
+// generated kernels_generic.go (or are loops over it) and stay in use
+// under -tags purego.
 package mont
 
 import (
