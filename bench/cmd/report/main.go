@@ -147,24 +147,6 @@ func loadInterleave(dir string) []*interleave {
 	return runs
 }
 
-// goal is issue 5's target for a generator's ratio to crypto/rsa, 0 when none.
-// Runs of a whole -tags purego build have none: crypto/rsa loses its assembly
-// there too.
-func goal(build, name string, gmp int) (float64, string) {
-	if build != "default" {
-		return 0, ""
-	}
-	switch {
-	case name == bench.KeyforgePurego && gmp == 1:
-		return 0.60, "≤ 0.60 (pure Go, 1 core)"
-	case name == bench.Keyforge && gmp == 1:
-		return 0.35, "≤ 0.35 (assembly, 1 core)"
-	case name == bench.Keyforge && gmp == 2:
-		return 0.35, "≤ 0.35 (2 cores)"
-	}
-	return 0, ""
-}
-
 func find(runs []*interleave, build string, gmp int) *interleave {
 	for _, r := range runs {
 		if r.Build == build && r.GOMAXPROCS == gmp {
@@ -207,11 +189,11 @@ func writeMarkdown(w *bytes.Buffer, m *meta, runs []*interleave, tl *tools, pool
 	fmt.Fprintf(w, "takes its turn in the same rounds and times each key itself. It cannot share the process: `-tags purego`\n")
 	fmt.Fprintf(w, "also removes the standard library's assembly, which made crypto/rsa 2–3× slower in our trials and would\n")
 	fmt.Fprintf(w, "flatter the ratio.\n\n")
-	fmt.Fprintf(w, "| GOMAXPROCS | generator | keys | mean ms | median | p90 | max | ÷ crypto/rsa | ÷ filippo.io/keygen | goal (issue 5) |\n")
-	fmt.Fprintf(w, "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+	fmt.Fprintf(w, "| GOMAXPROCS | generator | keys | mean ms | median | p90 | max | ÷ crypto/rsa | ÷ filippo.io/keygen |\n")
+	fmt.Fprintf(w, "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, r := range runs {
 		for _, res := range r.Results {
-			ratio, fil, g := "1", "", ""
+			ratio, fil := "1", ""
 			if res.Name != bench.CryptoRSA {
 				ratio = fmt.Sprintf("%.3f ± %.3f", res.RatioVsCryptoRSA, res.RatioVsCryptoRSA*res.RatioRelErr)
 			}
@@ -223,15 +205,8 @@ func writeMarkdown(w *bytes.Buffer, m *meta, runs []*interleave, tl *tools, pool
 				name = "**" + name + "**"
 				ratio = "**" + ratio + "**"
 			}
-			if v, txt := goal(r.Build, res.Name, r.GOMAXPROCS); v > 0 {
-				mark := "met"
-				if res.RatioVsCryptoRSA > v {
-					mark = "**not met**"
-				}
-				g = txt + ": " + mark
-			}
-			fmt.Fprintf(w, "| %d | %s | %d | %.1f ± %.1f | %.1f | %.1f | %.1f | %s | %s | %s |\n",
-				r.GOMAXPROCS, name, res.N, res.Mean, res.StdErr, res.Median, res.P90, res.Max, ratio, fil, g)
+			fmt.Fprintf(w, "| %d | %s | %d | %.1f ± %.1f | %.1f | %.1f | %.1f | %s | %s |\n",
+				r.GOMAXPROCS, name, res.N, res.Mean, res.StdErr, res.Median, res.P90, res.Max, ratio, fil)
 		}
 	}
 	if len(runs) > 0 {
@@ -298,7 +273,7 @@ func writeMarkdown(w *bytes.Buffer, m *meta, runs []*interleave, tl *tools, pool
 		fmt.Fprintf(w, "\n## Warm pool\n\n")
 		fmt.Fprintf(w, "`cmd/pool`: `ec2.Service` with `Options.RSAPool` = a warm `keygen.NewPool(keygen.PoolOptions{Bits: 2048, Size: N})`,\n")
 		fmt.Fprintf(w, "RSA `CreateKeyPair` requests (alternating pem and ppk) paced by a ticker; latency is the whole call.\n")
-		fmt.Fprintf(w, "The row without a pool generates each key inline, for contrast. Goal (issue 5): every request ≤ 2 ms.\n\n")
+		fmt.Fprintf(w, "The row without a pool generates each key inline, for contrast. The aim is every request ≤ 2 ms.\n\n")
 		fmt.Fprintf(w, "| pool size | requests/s | requests | p50 ms | p99 ms | max ms | mean ms | over 2 ms | other processes (cores) | measured | goal |\n")
 		fmt.Fprintf(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n")
 		for _, p := range pools {
