@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keyforge/keyforge/ec2"
 )
 
 // FuzzRequest feeds arbitrary requests to a Handler with and without
@@ -21,8 +23,11 @@ func FuzzRequest(f *testing.F) {
 	f.Add(false, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=A%2F20260101%2Fus-west-2%2Fec2%2Faws4_request", "Action=DescribeKeyPairs&Version=2016-11-15", "", "")
 	f.Add(false, "", "Action=CreateKeyPair&Version=2016-11-15&KeyName=a&TagSpecification.01.Tag.0.Key=%zz", "text/plain", "AWS4-HMAC-SHA256 Credential=A/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=00")
 	now := func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
-	open, _ := testHandler(f, &Options{Now: now, MaxRegions: 4})
-	closed, _ := testHandler(f, &Options{Now: now, Credentials: testCreds})
+	// A quota of 2 a Region keeps the fuzzer from spending its time making
+	// RSA keys: once a Region is full, a create stops before generating.
+	regions := func() *ec2.Regions { return ec2.NewRegions(ec2.Options{Seed: []byte(testSeed), MaxKeyPairs: 2}) }
+	open := NewHandler(regions(), &Options{Now: now, MaxRegions: 4, RequestID: func() string { return rid }})
+	closed := NewHandler(regions(), &Options{Now: now, Credentials: testCreds, RequestID: func() string { return rid }})
 	f.Fuzz(func(t *testing.T, get bool, query, body, ctype, auth string) {
 		for _, h := range []*Handler{open, closed} {
 			method := "POST"
