@@ -11,9 +11,18 @@
 //     `ssh-keygen -Z` offers in OpenSSH 9.2.
 //   - PKCS#1 (EncodePKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
 //     (EncodeSEC1PrivateKey), PKCS#8 (EncodePKCS8PrivateKey).
+//   - Encrypted PKCS#8: EncodeEncryptedPKCS8PrivateKey writes PBES2 with
+//     PBKDF2-HMAC-SHA256 and AES-256-CBC (`openssl pkcs8 -topk8 -v2
+//     aes-256-cbc`); DER forms: EncodePKCS1PrivateKeyDER,
+//     EncodePKCS8PrivateKeyDER, EncodeEncryptedPKCS8PrivateKeyDER,
+//     EncodePKIXPublicKeyDER, EncodePKCS1PublicKeyDER, and PEMToDER for any
+//     block; EncodePKCS1PublicKey writes "RSA PUBLIC KEY".
 //   - ParsePrivateKey detects the format: all of the above plus encrypted
-//     PKCS#8 (PBES2, PBKDF2-HMAC-SHA1/SHA2, AES-CBC, DES-EDE3-CBC), legacy
-//     Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC, DES-CBC) and bare DER.
+//     PKCS#8 (PBES2 with PBKDF2-HMAC-SHA1/SHA2 or scrypt, AES-CBC,
+//     DES-EDE3-CBC; the legacy PKCS#12 PBE schemes with SHA-1 and 3DES,
+//     RC2 or RC4, and PBES1 with MD5 or SHA-1 and DES or RC2, as OpenSSL 1.0
+//     and Java wrote them), legacy Proc-Type/DEK-Info PEM (AES-*-CBC,
+//     DES-EDE3-CBC, DES-CBC) and bare DER.
 //
 // Public keys: EncodeAuthorizedKey/ParseAuthorizedKey (options prefix
 // skipped), EncodeRFC4716PublicKey/ParseRFC4716PublicKey, EncodePKIXPublicKey,
@@ -48,9 +57,10 @@
 // and their name.
 //
 // KDF work is bounded before it starts: ParseOptions (used by the
-// …WithOptions variants) sets ceilings on bcrypt rounds and PBKDF2
-// iterations, DefaultMaxBcryptRounds and DefaultMaxPBKDF2Iterations
-// otherwise; above them the error is ErrUnsafeKDF. Errors wrap the
+// …WithOptions variants) sets ceilings on bcrypt rounds, PBKDF2 (and
+// PKCS#12/PBES1) iterations and scrypt memory and work,
+// DefaultMaxBcryptRounds, DefaultMaxPBKDF2Iterations, DefaultMaxScryptMemory
+// and DefaultMaxScryptWork otherwise; above them the error is ErrUnsafeKDF. Errors wrap the
 // exported sentinels and never contain passphrases or key bytes. Inputs
 // larger than 1 MiB are refused.
 //

@@ -216,6 +216,10 @@ type ParseOptions struct {
 	// from an encrypted PKCS#8 key; 0 or less means
 	// DefaultMaxPBKDF2Iterations.
 	MaxPBKDF2Iterations int
+	// MaxScryptMemory (bytes of 128·N·r) and MaxScryptWork (N·r·p) bound
+	// scrypt in encrypted PKCS#8; 0 or less means DefaultMaxScryptMemory and
+	// DefaultMaxScryptWork.
+	MaxScryptMemory, MaxScryptWork int64
 }
 
 // Default KDF ceilings: far above what any tool writes (ssh-keygen 16 or 24

@@ -237,11 +237,14 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 		return nil, malformed("bad EncryptedPrivateKeyInfo")
 	}
 	if !e.Algo.Algorithm.Equal(oidPBES2) {
-		return nil, fmt.Errorf("%w: encryption scheme %s (only PBES2)", ErrUnsupportedKeyType, sshwire.Quote(e.Algo.Algorithm.String()))
+		return decryptLegacyPKCS8(&e, passphrase, opts) // PKCS#12 PBE, PBES1
 	}
 	var p pbes2Params
 	if rest, err := asn1.Unmarshal(e.Algo.Parameters.FullBytes, &p); err != nil || len(rest) != 0 {
 		return nil, malformed("bad PBES2 parameters")
+	}
+	if p.KDF.Algorithm.Equal(oidScrypt) {
+		return decryptScryptPBES2(&e, &p, passphrase, opts)
 	}
 	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
 		return nil, fmt.Errorf("%w: KDF %s (only PBKDF2)", ErrUnsupportedKeyType, sshwire.Quote(p.KDF.Algorithm.String()))
