@@ -52,9 +52,12 @@
 // line width, any 1,2,3… padding, text before BEGIN and after END, CRLF, a
 // missing final newline, and RSA keys with p and q swapped or wrong CRT
 // values (repaired: crypto/x509 refuses those since Go 1.24, so PKCS#1 and
-// the RSA part of PKCS#8 are parsed here). Other key types (DSA, Ed448,
-// X25519, P-224, secp256k1, sk-*) are refused with ErrUnsupportedKeyType
-// and their name.
+// the RSA part of PKCS#8 are parsed here). FIDO security keys
+// (sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com) are read
+// and written as package fido's types: public keys in every SSH public form,
+// key handles (*fido.PrivateKey, which cannot sign) in OpenSSH private key
+// files. Other key types (DSA, Ed448, X25519, P-224, secp256k1) are refused
+// with ErrUnsupportedKeyType and their name.
 //
 // KDF work is bounded before it starts: ParseOptions (used by the
 // …WithOptions variants) sets ceilings on bcrypt rounds, PBKDF2 (and

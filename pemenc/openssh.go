@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"slices"
 
+	"github.com/keyforge/keyforge/fido"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -184,6 +185,8 @@ func appendPrivateFields(b *sshwire.Builder, key crypto.Signer) error {
 		b.String(k)
 	case *ed25519.PrivateKey:
 		return appendPrivateFields(b, *k)
+	case *fido.PrivateKey:
+		return appendSKFields(b, k)
 	case *ecdsa.PrivateKey:
 		alg, curve, err := sshwire.ECDSACurveName(k.Curve)
 		if err != nil {
@@ -408,6 +411,8 @@ func readPrivateFields(r *sshwire.Reader) (crypto.Signer, error) {
 			return nil, malformed("curve %s does not match %s", sshwire.Quote(string(curve)), alg)
 		}
 		return newECDSAKey(alg, pt, d)
+	case fido.AlgEd25519, fido.AlgECDSAP256:
+		return readSKFields(r, alg)
 	}
 	return nil, unsupported(alg)
 }

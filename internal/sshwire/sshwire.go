@@ -15,6 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
+
+	"github.com/keyforge/keyforge/fido"
 )
 
 // Algorithm names as they appear on the wire.
@@ -213,6 +216,8 @@ func MarshalPublicKey(pub any) ([]byte, error) {
 		b.StringS(name)
 		b.StringS(curve)
 		b.String(pt)
+	case *fido.Ed25519PublicKey, *fido.ECDSAPublicKey:
+		return fido.MarshalPublicKey(k)
 	default:
 		return nil, fmt.Errorf("sshwire: unsupported public key type %T", pub)
 	}
@@ -309,6 +314,12 @@ func ReadPublicKeyFields(r *Reader, alg string) (any, error) {
 			return nil, fmt.Errorf("%w: curve %s does not match %s", ErrMalformed, Quote(curve), alg)
 		}
 		return ParseECDSAPoint(alg, pt)
+	case fido.AlgEd25519, fido.AlgECDSAP256:
+		pub, err := fido.ReadPublicFields(alg, func() ([]byte, error) { s := r.String(); return s, r.Err() })
+		if err != nil && !errors.Is(err, ErrMalformed) {
+			err = fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), fido.ErrMalformed.Error()+": "))
+		}
+		return pub, err
 	}
 	return nil, &UnsupportedKeyTypeError{Type: alg}
 }
@@ -353,6 +364,8 @@ func PublicKeyAlgorithm(pub any) (string, error) {
 	case *ecdsa.PublicKey:
 		alg, _, err := ECDSACurveName(k.Curve)
 		return alg, err
+	case *fido.Ed25519PublicKey, *fido.ECDSAPublicKey:
+		return fido.Algorithm(k), nil
 	}
 	return "", fmt.Errorf("sshwire: unsupported public key type %T", pub)
 }
