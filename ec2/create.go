@@ -3,7 +3,6 @@ package ec2
 import (
 	"context"
 	"crypto"
-	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -87,7 +86,11 @@ func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, t
 		}
 		key = k
 	case "ed25519":
-		key = ed25519.NewKeyFromSeed(d.bytes("ed25519-seed", ed25519.SeedSize))
+		k, err := keygen.Ed25519(d.stream("ed25519-seed"))
+		if err != nil {
+			return nil, err
+		}
+		key = k
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

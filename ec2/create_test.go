@@ -17,7 +17,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -344,7 +344,7 @@ func TestInteropEd25519PEM(t *testing.T) {
 	}
 	// The stored public key is the one in the material.
 	blob, _ := base64.StdEncoding.DecodeString(f[1])
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,13 +30,10 @@ package ec2
 
 import (
 	"crypto"
-	"crypto/rsa"
 	"fmt"
-	"math/big"
 	"sync"
 	"time"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/keygen"
 )
 
@@ -223,9 +220,4 @@ func (s *Service) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.byName)
-}
-
-// checkRSA applies the wire package's RSA public-key checks.
-func checkRSA(k *rsa.PublicKey) (*rsa.PublicKey, error) {
-	return sshwire.NewRSAPublicKey(k.N, big.NewInt(int64(k.E)))
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -28,7 +28,7 @@ func parseLine(t *testing.T, line string) any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}

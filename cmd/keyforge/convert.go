@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/keyforge/keyforge/keyfile"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
 )
@@ -115,7 +116,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func convert(k *loadedKey, o convertOpts) ([]byte, error) {
+func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	comment := k.Comment
 	if o.comment != nil {
 		comment = *o.comment
@@ -129,7 +130,7 @@ func convert(k *loadedKey, o convertOpts) ([]byte, error) {
 	}
 	switch o.to {
 	case "ppk", "ppk2":
-		if comment == "" && o.comment == nil && k.Format != "ppk" {
+		if comment == "" && o.comment == nil && k.Format != keyfile.FormatPPK2 && k.Format != keyfile.FormatPPK3 {
 			comment = importedComment
 		}
 		if strings.ContainsAny(comment, "\r\n") {
@@ -142,24 +143,24 @@ func convert(k *loadedKey, o convertOpts) ([]byte, error) {
 		}
 		eo.Comment = comment
 		eo.Passphrase = o.newPass
-		return ppk.Encode(k.Private, &eo)
+		return ppk.Encode(k.PrivateKey, &eo)
 	case "openssh":
-		return pemenc.EncodeOpenSSHPrivateKey(k.Private, &pemenc.OpenSSHOptions{
+		return pemenc.EncodeOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{
 			Comment: comment, Passphrase: o.newPass, Rounds: o.kdfRounds})
 	case "pkcs1":
-		r, ok := k.Private.(*rsa.PrivateKey)
+		r, ok := k.PrivateKey.(*rsa.PrivateKey)
 		if !ok {
-			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.Public))
+			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.PublicKey))
 		}
 		return pemenc.EncodePKCS1PrivateKey(r), nil
 	case "pkcs8":
-		return pemenc.EncodePKCS8PrivateKey(k.Private)
+		return pemenc.EncodePKCS8PrivateKey(k.PrivateKey)
 	case "public":
-		return pemenc.EncodeAuthorizedKey(k.Public, comment)
+		return pemenc.EncodeAuthorizedKey(k.PublicKey, comment)
 	case "rfc4716":
-		return pemenc.EncodeRFC4716PublicKey(k.Public, comment)
+		return pemenc.EncodeRFC4716PublicKey(k.PublicKey, comment)
 	case "pkix":
-		return pemenc.EncodePKIXPublicKey(k.Public)
+		return pemenc.EncodePKIXPublicKey(k.PublicKey)
 	}
 	return nil, fmt.Errorf("unknown format %q", o.to)
 }
