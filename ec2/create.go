@@ -145,7 +145,7 @@ func (s *Service) rsaKey(ctx context.Context, d *deriver) (*rsa.PrivateKey, erro
 	return k, nil
 }
 
-// keyMaterial encodes key as SPEC 1.1 prescribes for the format.
+// keyMaterial encodes key as EC2 writes it for the format (doc/ec2.md, KeyMaterial).
 func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deriver) (string, error) {
 	if keyFormat == "ppk" {
 		comment := name

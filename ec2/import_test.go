@@ -24,7 +24,7 @@ type importKey struct {
 	line      []byte // ssh-keygen -y
 	rfc4716   []byte // ssh-keygen -e (RSA)
 	spkiB64   []byte // base64 of openssl's SPKI DER (RSA)
-	wantFP    string // SPEC 8 recipe
+	wantFP    string // doc/fingerprints.md recipe
 	isEd25519 bool
 }
 
@@ -36,7 +36,7 @@ var (
 
 // importFixtures makes RSA 1024/2048/3072/4096 with openssl and Ed25519 with
 // ssh-keygen once per test run, and computes each expected fingerprint with
-// the SPEC section 8 recipes.
+// the recipes of doc/fingerprints.md.
 func importFixtures(t *testing.T) []*importKey {
 	t.Helper()
 	testtool.Require(t, "openssl")

@@ -7,7 +7,7 @@ import (
 
 const maxKeyNameLen = 255
 
-// validateKeyName applies the KeyName rows of SPEC table 1.4 in table order.
+// validateKeyName applies the KeyName rows of doc/ec2.md's error table, in table order.
 func validateKeyName(name string) error {
 	if name == "" {
 		return apiErr(CodeMissingParameter, 400, "The request must contain the parameter KeyName")
@@ -48,7 +48,7 @@ func normalizeEnum(param, v, def string, allowed ...string) (string, error) {
 		"Value (%s) for parameter %s is invalid. Valid values are: %s.", v, param, strings.Join(allowed, ", "))
 }
 
-// collectTags validates TagSpecifications (SPEC table 1.4 tag rows) and
+// collectTags validates TagSpecifications (the tag rows of doc/ec2.md's error table) and
 // returns the tags to store and echo, nil when none were given.
 func collectTags(specs []TagSpecification) ([]Tag, error) {
 	var tags []Tag

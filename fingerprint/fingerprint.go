@@ -1,5 +1,5 @@
 // Package fingerprint computes the key fingerprints that AWS EC2 and OpenSSH
-// show (SPEC sections 1.2 and 7).
+// show (doc/fingerprints.md).
 //
 // EC2 uses three different digests depending on how a key pair came to be:
 //

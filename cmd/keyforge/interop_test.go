@@ -327,7 +327,7 @@ func TestConvertCommentAndStdout(t *testing.T) {
 
 // TestFingerprintMatchesTools compares `keyforge fingerprint` with
 // ssh-keygen -l (sha256 and md5) and puttygen -l, and the EC2 forms with the
-// SPEC section 8 openssl recipes.
+// openssl recipes of doc/fingerprints.md.
 func TestFingerprintMatchesTools(t *testing.T) {
 	n := 0
 	for _, in := range toolInputs(t) {
