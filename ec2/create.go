@@ -41,7 +41,7 @@ func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*C
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	// 3. State checks, holding the name while the key is generated.
 	if err := s.reserve(in.KeyName); err != nil {
@@ -50,7 +50,7 @@ func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*C
 	out, err := s.create(ctx, in.KeyName, keyType, keyFormat, tags)
 	if err != nil {
 		s.release(in.KeyName)
-		return nil, err
+		return nil, asAPIError(err) // cancellation or a Service fault (errors.go)
 	}
 	return out, nil
 }
@@ -145,7 +145,7 @@ func (s *Service) rsaKey(ctx context.Context, d *deriver) (*rsa.PrivateKey, erro
 	return k, nil
 }
 
-// keyMaterial encodes key as EC2 writes it for the format (doc/ec2.md, KeyMaterial).
+// keyMaterial encodes key as EC2 returns it in each format.
 func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deriver) (string, error) {
 	if keyFormat == "ppk" {
 		comment := name

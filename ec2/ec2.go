@@ -96,6 +96,7 @@ type APIError struct {
 	Code       string
 	Message    string
 	HTTPStatus int
+	cause      error // see Unwrap
 }
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }

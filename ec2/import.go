@@ -65,7 +65,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	fp, err := fingerprint.EC2Imported(pub)
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
 			s.release(in.KeyName)
-			return nil, err
+			return nil, asAPIError(err)
 		}
 		ids = newDeriver(seed)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT] IN"
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT [--force]] IN"
 
 // Output formats of convert. Private ones need a private key as input.
 var convertFormats = map[string]struct {
@@ -53,7 +52,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
-	outPath := fs.String("o", "", "write to `OUT` (mode 0600 for private keys) instead of stdout")
+	outPath := fs.String("o", "", "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
 	if !ok {
 		return code
@@ -64,6 +64,12 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f, known := convertFormats[*to]
 	if !known {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
+	}
+	if *force && *outPath == "" {
+		return usageError(stderr, fs, convertSynopsis, "--force applies to -o only")
+	}
+	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
+		return usageError(stderr, fs, convertSynopsis, msg)
 	}
 	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
 	if comment.set {
@@ -76,6 +82,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	if err := checkOutput(*outPath, *force); err != nil {
+		return fail(stderr, err)
 	}
 	pass, err := readPassphrase(*passFile, stdin)
 	if err != nil {
@@ -105,15 +114,38 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if f.private {
-		err = writePrivate(*outPath, out)
-	} else {
-		err = os.WriteFile(*outPath, out, 0o644)
-	}
-	if err != nil {
+	if err := writeOutput(*outPath, out, f.private, *force); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
+}
+
+// checkConvertFlags refuses flag combinations that would silently do
+// nothing or read the wrong thing: an option for another output format, a
+// comment for a format without one, stdin named twice.
+func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds int, comment bool) string {
+	stdins := 0
+	for _, p := range []string{in, passFile, newPassFile} {
+		if p == "-" {
+			stdins++
+		}
+	}
+	if stdins > 1 {
+		return "only one of IN, --passphrase-file and --new-passphrase-file can be - (standard input)"
+	}
+	if ppkParam != "" && to != "ppk" {
+		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
+	}
+	if kdfRounds != 0 && to != "openssh" {
+		return fmt.Sprintf("--kdf-rounds applies to --to openssh only, not --to %s", to)
+	}
+	if comment {
+		switch to {
+		case "pkcs1", "pkcs8", "pkix":
+			return fmt.Sprintf("--comment: --to %s has no comment field", to)
+		}
+	}
+	return ""
 }
 
 func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {

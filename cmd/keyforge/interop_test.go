@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if inDir != "" {
 		os.RemoveAll(inDir)
 	}
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
 }
 
@@ -427,7 +430,7 @@ func TestImportCLI(t *testing.T) {
 	ins := toolInputs(t)
 	rsaPub := filepath.Join(t.TempDir(), "rsa.pub")
 	os.WriteFile(rsaPub, []byte("ssh-rsa "+ins[4].blob+" me\n"), 0o644)
-	out := mustRun(t, "import", "--name", "imp", "--public-key", rsaPub, "--seed", "01")
+	out := mustRun(t, "import", "--name", "imp", "--public-key", rsaPub, "--seed", "00112233445566778899aabbccddeeff")
 	re := regexp.MustCompile(`^\{\n    "KeyFingerprint": "([0-9a-f:]{47})",\n    "KeyName": "imp",\n    "KeyPairId": "key-0[0-9a-f]{16}"\n\}\n$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {
@@ -436,7 +439,7 @@ func TestImportCLI(t *testing.T) {
 	if want := opensslDigest(t, spkiOfBlob(t, ins[4].blob), "md5"); m[1] != want {
 		t.Fatalf("fingerprint %s, openssl %s", m[1], want)
 	}
-	if again := mustRun(t, "import", "--public-key", rsaPub, "--name", "imp", "--seed", "01"); again != out {
+	if again := mustRun(t, "import", "--public-key", rsaPub, "--name", "imp", "--seed", "00112233445566778899aabbccddeeff"); again != out {
 		t.Fatal("seeded import not reproducible")
 	}
 	out = mustRun(t, "import", "--name", "t", "--public-key", ins[0].path+".pub", "--tag", "k=v")

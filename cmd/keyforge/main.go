@@ -3,10 +3,10 @@
 //
 // Usage:
 //
-//	keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]
+//	keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE [--force]]
 //	keyforge import --name N --public-key FILE [--tag K=V]... [--seed HEX]
 //	keyforge fingerprint [--json] [--passphrase-file F] FILE
-//	keyforge convert --to FORMAT [options] [-o OUT] IN
+//	keyforge convert --to FORMAT [options] [-o OUT [--force]] IN
 //
 // create and import print the JSON that `aws ec2 create-key-pair` and
 // `aws ec2 import-key-pair` print. API errors print "keyforge: <Code>:

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/keyforge/keyforge/ec2"
+	"github.com/keyforge/keyforge/internal/safefile"
 )
 
 // Exit codes.
@@ -23,10 +24,10 @@ const (
 const usageText = `keyforge creates, imports, converts and fingerprints SSH key pairs as AWS EC2 does.
 
 Usage:
-  keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]
+  keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE [--force]]
   keyforge import --name N --public-key FILE [--tag K=V]... [--seed HEX]
   keyforge fingerprint [--json] [--passphrase-file F] FILE
-  keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT] IN
+  keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT [--force]] IN
 
 Run "keyforge COMMAND --help" for a command's options.
 `
@@ -111,7 +112,11 @@ func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {
 func fail(stderr io.Writer, err error) int {
 	var ae *ec2.APIError
 	if errors.As(err, &ae) {
-		fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		if cause := ae.Unwrap(); ae.Code == ec2.CodeInternalError && cause != nil {
+			fmt.Fprintf(stderr, "keyforge: %s: %s (%v)\n", ae.Code, ae.Message, cause)
+		} else {
+			fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		}
 	} else {
 		fmt.Fprintf(stderr, "keyforge: %v\n", err)
 	}
@@ -190,20 +195,24 @@ func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// writePrivate writes data to path with mode 0600, also when the file
-// already existed with wider permissions.
-func writePrivate(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
+// writeOutput writes a key file with the safefile rules: atomic, no
+// symbolic links or special files, no existing file replaced unless force,
+// private files 0600 from creation.
+func writeOutput(path string, data []byte, private, force bool) error {
+	return forceHint(safefile.Write(path, data, safefile.Options{Private: private, Force: force}))
+}
+
+// checkOutput refuses an output path before any work is done for it.
+func checkOutput(path string, force bool) error {
+	if path == "" {
+		return nil
 	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
+	return forceHint(safefile.Check(path, safefile.Options{Force: force}))
+}
+
+func forceHint(err error) error {
+	if errors.Is(err, safefile.ErrExists) {
+		return fmt.Errorf("%w; use --force to replace it", err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return err
 }
