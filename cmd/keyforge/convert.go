@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/keyforge/keyforge/keyfile"
@@ -14,7 +13,7 @@ import (
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT [--force]] IN"
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT [--force]] [--] IN"
 
 // Output formats of convert. Private ones need a private key as input.
 var convertFormats = map[string]struct {
@@ -52,7 +51,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
-	outPath := fs.String("o", "", "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
+	outPath := outFlag(fs, "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
 	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
 	if !ok {
@@ -66,7 +65,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
 	}
 	if *force && *outPath == "" {
-		return usageError(stderr, fs, convertSynopsis, "--force applies to -o only")
+		return usageError(stderr, fs, convertSynopsis, "--force applies to -o/--out only")
 	}
 	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
 		return usageError(stderr, fs, convertSynopsis, msg)
@@ -76,8 +75,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts.comment = &comment.v
 	}
 	if *ppkParam != "" {
-		if err := parsePPKParam(*ppkParam, &opts.ppk); err != nil {
-			return usageError(stderr, fs, convertSynopsis, err.Error())
+		if err := ppk.ParseKDFParams(*ppkParam, &opts.ppk); err != nil {
+			return usageError(stderr, fs, convertSynopsis, "--ppk-param: "+strings.TrimPrefix(err.Error(), ppk.ErrUnsafeKDF.Error()+": "))
 		}
 	}
 	if *kdfRounds < 0 {
@@ -124,14 +123,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // nothing or read the wrong thing: an option for another output format, a
 // comment for a format without one, stdin named twice.
 func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds int, comment bool) string {
-	stdins := 0
-	for _, p := range []string{in, passFile, newPassFile} {
-		if p == "-" {
-			stdins++
-		}
-	}
-	if stdins > 1 {
-		return "only one of IN, --passphrase-file and --new-passphrase-file can be - (standard input)"
+	if msg := stdinOnce(map[string]string{"IN": in, "--passphrase-file": passFile, "--new-passphrase-file": newPassFile}); msg != "" {
+		return msg
 	}
 	if ppkParam != "" && to != "ppk" {
 		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
@@ -203,61 +196,6 @@ func typeName(pub crypto.PublicKey) string {
 		return "this key"
 	}
 	return t
-}
-
-// parsePPKParam reads puttygen-style --ppk-param values.
-func parsePPKParam(s string, eo *ppk.EncodeOptions) error {
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return fmt.Errorf("--ppk-param %q is not key=value", kv)
-		}
-		switch strings.ToLower(k) {
-		case "kdf":
-			switch strings.ToLower(v) {
-			case "argon2id":
-				eo.KDF = ppk.Argon2id
-			case "argon2i":
-				eo.KDF = ppk.Argon2i
-			case "argon2d":
-				eo.KDF = ppk.Argon2d
-			default:
-				return fmt.Errorf("--ppk-param kdf must be argon2id, argon2i or argon2d")
-			}
-		case "memory", "passes", "parallelism":
-			n, err := strconv.ParseUint(v, 10, 32)
-			if err != nil || n == 0 {
-				return fmt.Errorf("--ppk-param %s must be a positive integer", k)
-			}
-			switch strings.ToLower(k) {
-			case "memory":
-				eo.Memory = uint32(n)
-			case "passes":
-				eo.Passes = uint32(n)
-			default:
-				eo.Parallelism = uint32(n)
-			}
-		default:
-			return fmt.Errorf("unknown --ppk-param %q (kdf, memory, passes, parallelism)", k)
-		}
-	}
-	// Refuse what keyforge's own reader would refuse (ppk.DecodeOptions
-	// defaults), which also keeps the KDF from asking for terabytes.
-	if eo.Memory > ppk.DefaultMaxMemory || eo.Passes > ppk.DefaultMaxPasses || eo.Parallelism > ppk.DefaultMaxParallelism {
-		return fmt.Errorf("--ppk-param above keyforge's ceilings (memory %d KiB, passes %d, parallelism %d)",
-			ppk.DefaultMaxMemory, ppk.DefaultMaxPasses, ppk.DefaultMaxParallelism)
-	}
-	mem, passes := uint64(eo.Memory), uint64(eo.Passes)
-	if mem == 0 {
-		mem = ppk.DefaultMemory
-	}
-	if mem*max(passes, 1) > ppk.DefaultMaxWork {
-		return fmt.Errorf("--ppk-param memory × passes above keyforge's ceiling of %d KiB·passes", uint64(ppk.DefaultMaxWork))
-	}
-	if eo.Parallelism != 0 && mem < 8*uint64(eo.Parallelism) {
-		return fmt.Errorf("--ppk-param memory must be at least 8 × parallelism KiB")
-	}
-	return nil
 }
 
 // optString is a string flag that records whether it was given.

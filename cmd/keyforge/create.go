@@ -12,7 +12,7 @@ import (
 	"github.com/keyforge/keyforge/keygen"
 )
 
-const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE [--force]]"
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [-o FILE [--force]] [--dry-run]"
 
 // keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
 // keys in this order, Tags only when given, KeyMaterial left out when it
@@ -33,8 +33,8 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making every output reproducible")
-	keyOut := fs.String("key-out", "", "write KeyMaterial to `FILE` (new, mode 0600) instead of printing it")
-	force := fs.Bool("force", false, "let --key-out replace an existing file (never a symbolic link or special file)")
+	keyOut := outFlag(fs, "write KeyMaterial to a new `FILE` (mode 0600) instead of printing it", "key-out")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file `version` for --format ppk: 2 or 3")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
 	ops, code, ok := parseArgs(fs, createSynopsis, args, stdout, stderr)
@@ -48,7 +48,7 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version must be 2 or 3")
 	}
 	if *force && *keyOut == "" {
-		return usageError(stderr, fs, createSynopsis, "--force applies to --key-out only")
+		return usageError(stderr, fs, createSynopsis, "--force applies to -o/--out only")
 	}
 	if isSet(fs, "ppk-version") && *format != "ppk" {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version applies to --format ppk only")
@@ -109,6 +109,6 @@ func withNewline(s string) string {
 
 // isSet reports whether the flag was given on the command line.
 func isSet(fs *flag.FlagSet, name string) (set bool) {
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name || f.Usage == aliasMark+name })
 	return set
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/keyforge/keyforge/keyfile"
 )
 
-const fingerprintSynopsis = "fingerprint [--json] [--passphrase-file F] FILE"
+const fingerprintSynopsis = "fingerprint [--json] [--passphrase-file F] [--] FILE"
 
 // fingerprintJSON is `keyforge fingerprint --json`. EC2Import is what
 // ImportKeyPair shows for the key (RSA, Ed25519); EC2Create what
@@ -36,6 +36,9 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	}
 	if len(ops) != 1 {
 		return usageError(stderr, fs, fingerprintSynopsis, "expected exactly one key FILE")
+	}
+	if msg := stdinOnce(map[string]string{"FILE": ops[0], "--passphrase-file": *passFile}); msg != "" {
+		return usageError(stderr, fs, fingerprintSynopsis, msg)
 	}
 	pass, err := readPassphrase(*passFile, stdin)
 	if err != nil {

@@ -289,7 +289,7 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", "--to", "ppk"}, 2, "expected exactly one input file"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "kdf=scrypt", ins[0].path}, 2, "kdf must be"},
-		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "ceilings"},
+		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "exceeds the ceiling"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=1048576,passes=1000", ins[0].path}, 2, "ceiling"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "passes=0", ins[0].path}, 2, "positive integer"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=8,parallelism=4", ins[0].path}, 2, "8 × parallelism"},
