@@ -15,6 +15,7 @@ import (
 
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // input is a key file made by a real tool, with what the tools say about it.
@@ -35,15 +36,24 @@ var (
 	inErr  error
 )
 
+// TestMain also serves the testscript scripts (script_test.go): run as
+// "keyforge", the test binary is the command itself.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	testscript.Main(cleanupM{m}, map[string]func(){"keyforge": main})
+}
+
+// cleanupM removes the shared fixture directories after the tests.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
 	if inDir != "" {
 		os.RemoveAll(inDir)
 	}
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
-	os.Exit(code)
+	return code
 }
 
 func fields(b []byte) []string { return strings.Fields(string(b)) }
