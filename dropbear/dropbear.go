@@ -28,6 +28,7 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -44,9 +45,6 @@ var (
 // any tool reads, is under 5 KiB.
 const MaxInput = 64 << 10
 
-// minRSABits is the smallest RSA modulus read or written, as ssh-keygen 9.2.
-const minRSABits = 1024
-
 // EncodeOptions configures Encode; nil means the defaults. The format has
 // nothing to configure today: the type keeps the API uniform with the other
 // format packages.
@@ -58,48 +56,39 @@ type DecodeOptions struct{}
 // Encode returns key in Dropbear's native format, byte for byte as
 // dropbearkey writes it (RSA primes in the order of key.Primes).
 func Encode(key crypto.Signer, _ *EncodeOptions) ([]byte, error) {
+	if key == nil {
+		return nil, fmt.Errorf("%w: nil key", ErrUnsupportedKeyType)
+	}
+	// CheckSigner applies keyforge's size policy; the key's own prime order
+	// is kept (dropbearkey writes its primes in no fixed order).
+	if _, err := keytype.CheckSigner(key); err != nil {
+		return nil, wrap(err)
+	}
 	var b sshwire.Builder
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
-		if len(k.Primes) != 2 {
-			return nil, fmt.Errorf("%w: RSA key with %d primes", ErrUnsupportedKeyType, len(k.Primes))
-		}
-		if k.N.BitLen() < minRSABits || k.N.BitLen() > sshwire.MaxRSABits {
-			return nil, fmt.Errorf("%w: RSA key of %d bits", ErrUnsupportedKeyType, k.N.BitLen())
-		}
-		b.StringS(sshwire.RSA)
+		b.StringS(keytype.RSA)
 		b.MPInt(big.NewInt(int64(k.E)))
 		b.MPInt(k.N)
 		b.MPInt(k.D)
 		b.MPInt(k.Primes[0])
 		b.MPInt(k.Primes[1])
 	case ed25519.PrivateKey:
-		if len(k) != ed25519.PrivateKeySize {
-			return nil, fmt.Errorf("%w: ed25519 key of %d bytes", ErrMalformed, len(k))
-		}
-		b.StringS(sshwire.Ed25519)
+		b.StringS(keytype.Ed25519)
 		b.String(k)
 	case *ed25519.PrivateKey:
 		return Encode(*k, nil)
 	case *ecdsa.PrivateKey:
-		alg, curve, err := sshwire.ECDSACurveName(k.Curve)
+		blob, err := keytype.MarshalPublicKey(&k.PublicKey)
 		if err != nil {
-			return nil, fmt.Errorf("%w: ECDSA %s", ErrUnsupportedKeyType, k.Curve.Params().Name)
+			return nil, wrap(err)
 		}
-		pt, err := k.PublicKey.Bytes()
+		d, err := keytype.ECDSAScalar(k)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+			return nil, wrap(err)
 		}
-		d, err := k.Bytes()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		b.StringS(alg)
-		b.StringS(curve)
-		b.String(pt)
-		b.MPInt(new(big.Int).SetBytes(d))
-	default:
-		return nil, fmt.Errorf("%w: %T", ErrUnsupportedKeyType, key)
+		b.B = append(b.B, blob...) // name, curve, point: the public blob's fields
+		b.MPInt(d)
 	}
 	return b.B, nil
 }
@@ -127,25 +116,15 @@ func Decode(data []byte, _ *DecodeOptions) (crypto.Signer, error) {
 		return nil, wrap(r.Err())
 	}
 	var key crypto.Signer
+	var err error
 	switch alg {
-	case sshwire.RSA:
+	case keytype.RSA:
 		e, n, d, p, q := r.MPInt(), r.MPInt(), r.MPInt(), r.MPInt(), r.MPInt()
 		if r.Err() != nil {
 			return nil, wrap(r.Err())
 		}
-		pub, err := sshwire.NewRSAPublicKey(n, e)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		if n.BitLen() < minRSABits {
-			return nil, fmt.Errorf("%w: RSA key of %d bits (minimum %d)", ErrUnsupportedKeyType, n.BitLen(), minRSABits)
-		}
-		k, err := sshwire.NewRSAPrivateKey(pub, d, p, q)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		key = k
-	case sshwire.Ed25519:
+		key, err = keytype.NewRSAPrivateKey(n, e, d, p, q)
+	case keytype.Ed25519:
 		kb := r.String()
 		if r.Err() != nil {
 			return nil, wrap(r.Err())
@@ -153,37 +132,25 @@ func Decode(data []byte, _ *DecodeOptions) (crypto.Signer, error) {
 		if len(kb) != ed25519.PrivateKeySize {
 			return nil, fmt.Errorf("%w: ed25519 key of %d bytes", ErrMalformed, len(kb))
 		}
-		k := ed25519.NewKeyFromSeed(kb[:ed25519.SeedSize])
-		if !bytes.Equal(k[ed25519.SeedSize:], kb[ed25519.SeedSize:]) {
-			return nil, fmt.Errorf("%w: ed25519 public key does not match the seed", ErrMalformed)
-		}
-		key = k
-	case sshwire.ECDSAP256, sshwire.ECDSAP384, sshwire.ECDSAP521:
-		pubAny, err := sshwire.ReadPublicKeyFields(r, alg)
-		if err != nil {
-			return nil, wrap(err)
+		key, err = keytype.NewEd25519PrivateKey(kb[:ed25519.SeedSize], kb[ed25519.SeedSize:])
+	case keytype.ECDSAP256, keytype.ECDSAP384, keytype.ECDSAP521:
+		pub, perr := keytype.ReadPublicKeyFields(r, alg)
+		if perr != nil {
+			return nil, wrap(perr)
 		}
 		d := r.MPInt()
 		if r.Err() != nil {
 			return nil, wrap(r.Err())
 		}
-		pub := pubAny.(*ecdsa.PublicKey)
-		size := (pub.Curve.Params().BitSize + 7) / 8
-		if d.Sign() <= 0 || d.BitLen() > 8*size {
-			return nil, fmt.Errorf("%w: ECDSA private scalar out of range", ErrMalformed)
-		}
-		k, err := ecdsa.ParseRawPrivateKey(pub.Curve, d.FillBytes(make([]byte, size)))
-		if err != nil {
-			return nil, fmt.Errorf("%w: ECDSA private scalar out of range", ErrMalformed)
-		}
-		if !k.PublicKey.Equal(pub) {
-			return nil, fmt.Errorf("%w: ECDSA public point does not match the private scalar", ErrMalformed)
-		}
-		key = k
+		ep := pub.(*ecdsa.PublicKey)
+		key, err = keytype.NewECDSAPrivateKey(ep.Curve, d, ep)
 	case "ssh-dss":
 		return nil, fmt.Errorf("%w: DSA (ssh-dss)", ErrUnsupportedKeyType)
 	default:
-		return nil, fmt.Errorf("%w: %s", ErrUnsupportedKeyType, sshwire.Quote(alg))
+		return nil, fmt.Errorf("%w: %s", ErrUnsupportedKeyType, keytype.Quote(alg))
+	}
+	if err != nil {
+		return nil, wrap(err)
 	}
 	r.Finished("key")
 	if r.Err() != nil {
@@ -192,11 +159,10 @@ func Decode(data []byte, _ *DecodeOptions) (crypto.Signer, error) {
 	return key, nil
 }
 
-// wrap turns an sshwire error into this package's sentinels, once.
+// wrap puts a wire or key-type error under this package's sentinels, once.
 func wrap(err error) error {
-	var ut *sshwire.UnsupportedKeyTypeError
-	if errors.As(err, &ut) {
-		return fmt.Errorf("%w: %s", ErrUnsupportedKeyType, sshwire.Quote(ut.Type))
+	if msg, ok := strings.CutPrefix(err.Error(), sshwire.ErrMalformed.Error()+": "); ok {
+		return fmt.Errorf("%w: %s", ErrMalformed, msg)
 	}
-	return fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), sshwire.ErrMalformed.Error()+": "))
+	return keytype.Wrap(err, ErrMalformed, ErrUnsupportedKeyType)
 }

@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/keyforge/keyforge/dropbear"
-	"github.com/keyforge/keyforge/internal/growth"
+	"github.com/keyforge/keyforge/internal/sizetest"
 	"github.com/keyforge/keyforge/internal/testtool"
 	"github.com/keyforge/keyforge/pemenc"
 )
@@ -222,18 +222,18 @@ func TestRefusals(t *testing.T) {
 
 // TestGrowth: a hostile file's cost is linear in its size.
 func TestGrowth(t *testing.T) {
-	growth.Linear(t, func(n int) []byte {
+	sizetest.Check(t, sizetest.Case{Name: "rsa-header", Build: func(n int) []byte {
 		// An RSA header whose e claims most of the file.
 		b := []byte{0, 0, 0, 7}
 		b = append(b, "ssh-rsa"...)
 		body := bytes.Repeat([]byte{0x7f}, n)
 		b = append(b, byte(len(body)>>24), byte(len(body)>>16), byte(len(body)>>8), byte(len(body)))
 		return append(b, body...)
-	}, func(in []byte) {
+	}, Decode: func(in []byte) {
 		if _, err := dropbear.Decode(in, nil); err == nil {
-			t.Fatal("hostile input accepted")
+			t.Error("hostile input accepted")
 		}
-	})
+	}})
 }
 
 func FuzzDecode(f *testing.F) {

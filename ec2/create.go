@@ -3,7 +3,6 @@ package ec2
 import (
 	"context"
 	"crypto"
-	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -42,7 +41,7 @@ func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*C
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	// 3. State checks, holding the name while the key is generated.
 	if err := s.reserve(in.KeyName); err != nil {
@@ -51,7 +50,7 @@ func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*C
 	out, err := s.create(ctx, in.KeyName, keyType, keyFormat, tags)
 	if err != nil {
 		s.release(in.KeyName)
-		return nil, err
+		return nil, asAPIError(err) // cancellation or a Service fault (errors.go)
 	}
 	return out, nil
 }
@@ -87,7 +86,11 @@ func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, t
 		}
 		key = k
 	case "ed25519":
-		key = ed25519.NewKeyFromSeed(d.bytes("ed25519-seed", ed25519.SeedSize))
+		k, err := keygen.Ed25519(d.stream("ed25519-seed"))
+		if err != nil {
+			return nil, err
+		}
+		key = k
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -142,7 +145,7 @@ func (s *Service) rsaKey(ctx context.Context, d *deriver) (*rsa.PrivateKey, erro
 	return k, nil
 }
 
-// keyMaterial encodes key as SPEC 1.1 prescribes for the format.
+// keyMaterial encodes key as EC2 returns it in each format.
 func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deriver) (string, error) {
 	if keyFormat == "ppk" {
 		comment := name

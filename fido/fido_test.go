@@ -16,7 +16,7 @@ import (
 
 	"github.com/keyforge/keyforge/fido"
 	"github.com/keyforge/keyforge/fingerprint"
-	"github.com/keyforge/keyforge/internal/growth"
+	"github.com/keyforge/keyforge/internal/sizetest"
 	"github.com/keyforge/keyforge/internal/testtool"
 	"github.com/keyforge/keyforge/pemenc"
 )
@@ -143,14 +143,14 @@ func blob(parts ...[]byte) []byte {
 // TestGrowth: an application string of any length costs linear work.
 func TestGrowth(t *testing.T) {
 	pk := make([]byte, 32)
-	growth.Linear(t, func(n int) []byte {
+	sizetest.Check(t, sizetest.Case{Name: "long-application", Build: func(n int) []byte {
 		b := blob([]byte(fido.AlgEd25519), pk, bytes.Repeat([]byte("a"), n*5/8))
 		return []byte(fido.AlgEd25519 + " " + base64.StdEncoding.EncodeToString(b))
-	}, func(in []byte) {
+	}, Decode: func(in []byte) {
 		if _, _, err := pemenc.ParseAuthorizedKey(in); err == nil {
-			t.Fatal("application above MaxApplication accepted")
+			t.Error("application above MaxApplication accepted")
 		}
-	})
+	}})
 }
 
 func FuzzReadPublicFields(f *testing.F) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
@@ -32,12 +33,15 @@ func EncodeAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 // ParseAuthorizedKey reads one authorized_keys line "[options] <alg>
 // <base64> [comment]" (surrounding whitespace and a final newline allowed)
 // and returns the key and the comment. Options are skipped, as sshd does
-// when a line does not start with a key.
+// when a line does not start with a key. The comment is the rest of the
+// line after the blanks that follow the key, trailing blanks included, as
+// `ssh-keygen -l` shows it (the CR of a CRLF line end is dropped, where
+// ssh-keygen keeps it).
 func ParseAuthorizedKey(line []byte) (crypto.PublicKey, string, error) {
 	if len(line) > maxArmoredInput {
 		return nil, "", malformed("line too long")
 	}
-	s := strings.TrimSpace(string(line))
+	s := trimLine(string(line))
 	if strings.ContainsAny(s, "\n") {
 		return nil, "", malformed("more than one line")
 	}
@@ -94,7 +98,20 @@ func parseKeyFields(s string) (crypto.PublicKey, string, error) {
 	if err != nil {
 		return nil, "", wrapWire(err)
 	}
-	return pub, strings.TrimSpace(comment), nil
+	return pub, comment, nil
+}
+
+// trimLine drops white space around a line's content, except blanks
+// (spaces, tabs) that end the content line: they belong to the comment.
+func trimLine(s string) string {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	n := len(strings.TrimRightFunc(s, unicode.IsSpace))
+	if i := strings.IndexAny(s[n:], "\r\n"); i >= 0 {
+		n += i
+	} else {
+		n = len(s)
+	}
+	return s[:n]
 }
 
 // cutBlank splits s at its first space or tab, trimming blanks after it.

@@ -89,8 +89,16 @@ var (
 	// ErrIncorrectPassphrase: decryption failed (wrong passphrase or corrupt key).
 	ErrIncorrectPassphrase = errors.New("pemenc: incorrect passphrase")
 	// ErrUnsupportedKeyType: a key type other than RSA, Ed25519 and ECDSA
-	// P-256/384/521 (the message names it), or an unsupported cipher or KDF.
+	// P-256/384/521 (the message names it).
 	ErrUnsupportedKeyType = errors.New("pemenc: unsupported key type")
+	// ErrUnsupportedEncryption: an encrypted key whose encryption scheme,
+	// KDF, PRF or cipher this package does not implement (the message
+	// names it: Camellia, single DES, PBES1 with MD2, …).
+	ErrUnsupportedEncryption = errors.New("pemenc: unsupported encryption")
+	// ErrUnsupportedFormat: a key file of another producer that this
+	// package recognises but does not read; the error is one of
+	// ErrDropbearKey, ErrSSHComKey, ErrSSH1Key and ErrPKCS12.
+	ErrUnsupportedFormat = errors.New("pemenc: unsupported key file format")
 	// ErrUnsafeKDF: the file asks for more KDF work than the configured ceiling.
 	ErrUnsafeKDF = errors.New("pemenc: KDF cost above the configured ceiling")
 )

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"testing"
@@ -91,7 +92,7 @@ func seedPrivate(f *testing.F, pem bool) {
 // sentinels, so callers can always classify it with errors.Is.
 func checkSentinel(t *testing.T, err error) {
 	t.Helper()
-	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF} {
+	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF, ErrUnsupportedEncryption, ErrUnsupportedFormat} {
 		if errors.Is(err, e) {
 			return
 		}
@@ -206,6 +207,38 @@ func FuzzParsePublicKey(f *testing.F) {
 			checkPublicRoundTrip(t, pub, c)
 		} else {
 			checkSentinel(t, err)
+		}
+	})
+}
+
+func FuzzParsePKCS1PrivateKey(f *testing.F) {
+	if rk := fuzzRSA(); rk != nil {
+		f.Add(EncodePKCS1PrivateKey(rk))
+		der := marshalPKCS1DER(rk)
+		// Swapped primes, which the parser repairs.
+		var k pkcs1PrivateKey
+		asn1.Unmarshal(der, &k)
+		k.P, k.Q = k.Q, k.P
+		if sw, err := asn1.Marshal(k); err == nil {
+			f.Add(encodeArmor("RSA PRIVATE KEY", nil, sw, 64))
+		}
+		f.Add(encodeArmor("RSA PRIVATE KEY", [][2]string{{"Proc-Type", "4,ENCRYPTED"}}, der, 64))
+	}
+	for _, s := range pemSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		key, err := ParsePKCS1PrivateKey(data)
+		if err != nil {
+			checkSentinel(t, err)
+			return
+		}
+		if key.Validate() != nil || key.Primes[0].Cmp(key.Primes[1]) <= 0 {
+			t.Fatal("parsed key is not valid and normalised")
+		}
+		back, err := ParsePKCS1PrivateKey(EncodePKCS1PrivateKey(key))
+		if err != nil || !back.Equal(key) {
+			t.Fatalf("round trip: %v", err)
 		}
 	})
 }

@@ -177,12 +177,36 @@ func parseSEC1DER(der []byte) (crypto.Signer, error) {
 		return nil, malformed("bad SEC1 key: %v", err)
 	}
 	if len(k.PublicKey.Bytes) > 0 {
-		want, err := ecdsa.ParseUncompressedPublicKey(key.Curve, k.PublicKey.Bytes)
+		want, err := parseECPoint(key.Curve, k.PublicKey.Bytes)
 		if err != nil || !want.Equal(&key.PublicKey) {
 			return nil, malformed("SEC1 public key does not match the private scalar")
 		}
 	}
 	return checkSigner(key)
+}
+
+// parseECPoint decodes a SEC1 point on curve, uncompressed (0x04) or
+// compressed (0x02, 0x03: `openssl ec -conv_form compressed`), as openssl
+// and ssh-keygen read them in PEM and DER forms. (The SSH wire format keeps
+// uncompressed points only, as OpenSSH does.)
+func parseECPoint(curve elliptic.Curve, b []byte) (*ecdsa.PublicKey, error) {
+	if len(b) > 0 && (b[0] == 2 || b[0] == 3) {
+		x, y := elliptic.UnmarshalCompressed(curve, b)
+		if x == nil {
+			return nil, malformed("invalid compressed %s point", curve.Params().Name)
+		}
+		size := (curve.Params().BitSize + 7) / 8
+		u := make([]byte, 1+2*size)
+		u[0] = 4
+		x.FillBytes(u[1 : 1+size])
+		y.FillBytes(u[1+size:])
+		b = u
+	}
+	pub, err := ecdsa.ParseUncompressedPublicKey(curve, b)
+	if err != nil {
+		return nil, malformed("invalid %s point", curve.Params().Name)
+	}
+	return pub, nil
 }
 
 // EncodePKCS8PrivateKey returns key as an unencrypted PKCS#8 "PRIVATE KEY"
@@ -229,6 +253,14 @@ type pbkdf2Params struct {
 	PRF       pkix.AlgorithmIdentifier `asn1:"optional"`
 }
 
+// isEncryptedPKCS8 reports whether der has the shape of an
+// EncryptedPrivateKeyInfo (a PrivateKeyInfo starts with an INTEGER).
+func isEncryptedPKCS8(der []byte) bool {
+	var e encryptedPKCS8
+	rest, err := asn1.Unmarshal(der, &e)
+	return err == nil && len(rest) == 0 && len(e.Algo.Algorithm) > 0
+}
+
 // decryptPKCS8 opens an EncryptedPrivateKeyInfo (PBES2, PBKDF2 with
 // HMAC-SHA1/SHA2, AES-CBC or DES-EDE3-CBC) and returns the PrivateKeyInfo DER.
 func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
@@ -247,7 +279,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 		return decryptScryptPBES2(&e, &p, passphrase, opts)
 	}
 	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
-		return nil, fmt.Errorf("%w: KDF %s (only PBKDF2)", ErrUnsupportedKeyType, sshwire.Quote(p.KDF.Algorithm.String()))
+		return nil, unsupportedEncryption("PBES2 KDF", p.KDF.Algorithm)
 	}
 	var kp pbkdf2Params
 	if rest, err := asn1.Unmarshal(p.KDF.Parameters.FullBytes, &kp); err != nil || len(rest) != 0 {
@@ -266,7 +298,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	case prf.Equal(oidHMACSHA512):
 		h = sha512.New
 	default:
-		return nil, fmt.Errorf("%w: PBKDF2 PRF %s", ErrUnsupportedKeyType, sshwire.Quote(prf.String()))
+		return nil, unsupportedEncryption("PBKDF2 PRF", prf)
 	}
 	var keyLen int
 	var newBlock func([]byte) (cipher.Block, error)
@@ -280,7 +312,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	case s.Equal(oidDESEDE3CBC):
 		keyLen, newBlock = 24, des.NewTripleDESCipher
 	default:
-		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(s.String()))
+		return nil, unsupportedEncryption("PBES2 cipher", s)
 	}
 	var iv []byte
 	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 {
@@ -362,7 +394,7 @@ func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
 	case "DES-CBC":
 		keyLen, newBlock = 8, des.NewCipher
 	default:
-		return nil, fmt.Errorf("%w: PEM cipher %s", ErrUnsupportedKeyType, sshwire.Quote(alg))
+		return nil, unsupportedCipherName("PEM cipher", strings.TrimSpace(alg))
 	}
 	iv, err := hex.DecodeString(strings.TrimSpace(ivHex))
 	if err != nil || len(iv) < 8 {

@@ -15,8 +15,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/scrypt"
-
-	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // Legacy password-based encryption of PKCS#8 keys, as OpenSSL 1.0, Java's
@@ -81,11 +79,8 @@ func decryptLegacyPKCS8(e *encryptedPKCS8, passphrase []byte, opts *ParseOptions
 			s = &legacySchemes[i].s
 		}
 	}
-	if s == nil {
-		return nil, fmt.Errorf("%w: encryption scheme %s", ErrUnsupportedKeyType, sshwire.Quote(e.Algo.Algorithm.String()))
-	}
-	if s.hash == nil {
-		return nil, fmt.Errorf("%w: encryption %s (MD2)", ErrUnsupportedKeyType, s.name)
+	if s == nil || s.hash == nil { // unknown, or MD2 (not in Go's library)
+		return nil, unsupportedEncryption("scheme", e.Algo.Algorithm)
 	}
 	var p pbeParams
 	if rest, err := asn1.Unmarshal(e.Algo.Parameters.FullBytes, &p); err != nil || len(rest) != 0 {
@@ -140,7 +135,7 @@ func decryptLegacyPKCS8(e *encryptedPKCS8, passphrase []byte, opts *ParseOptions
 		c.XORKeyStream(out, e.Data)
 		return out, nil
 	}
-	return nil, fmt.Errorf("%w: encryption %s", ErrUnsupportedKeyType, s.name)
+	return nil, unsupportedEncryption("scheme", e.Algo.Algorithm)
 }
 
 // bmpString is the PKCS#12 password: UTF-16BE with a two-byte NUL
@@ -295,7 +290,7 @@ func pbes2Scheme(p *pbes2Params) (int, func([]byte) (cipher.Block, error), []byt
 	case s.Equal(oidDESEDE3CBC):
 		keyLen, nb = 24, des.NewTripleDESCipher
 	default:
-		return 0, nil, nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(s.String()))
+		return 0, nil, nil, unsupportedEncryption("PBES2 cipher", s)
 	}
 	var iv []byte
 	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 || len(iv) == 0 {

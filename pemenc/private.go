@@ -26,9 +26,12 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	if bytes.HasPrefix(trimmed, []byte("PuTTY-User-Key-File-")) {
 		return nil, "", malformed("a PuTTY .ppk file (read it with package ppk)")
 	}
+	if err := foreignFormat(data); err != nil {
+		return nil, "", err
+	}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
 		if len(data) > 0 && data[0] == 0x30 {
-			k, err := parsePrivateDER(data)
+			k, err := parsePrivateDER(data, passphrase, opts)
 			return k, "", err
 		}
 		return nil, "", malformed("no PEM or OpenSSH armour found")
@@ -55,14 +58,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	case "PRIVATE KEY":
 		k, err = parsePKCS8DER(der)
 	case "ENCRYPTED PRIVATE KEY":
-		if der, err = decryptPKCS8(der, passphrase, opts); err != nil {
-			return nil, "", err
-		}
-		k, err = parsePKCS8DER(der)
-		if errors.Is(err, ErrMalformed) {
-			// Valid-looking padding under a wrong passphrase (1 in 256).
-			err = ErrIncorrectPassphrase
-		}
+		k, err = parseEncryptedPKCS8DER(der, passphrase, opts)
 	case "DSA PRIVATE KEY":
 		err = unsupported("DSA")
 	default:
@@ -77,8 +73,26 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	return k, "", nil
 }
 
-// parsePrivateDER tries bare DER as PKCS#8, PKCS#1 and SEC1.
-func parsePrivateDER(der []byte) (crypto.Signer, error) {
+// parseEncryptedPKCS8DER decrypts and reads an EncryptedPrivateKeyInfo.
+func parseEncryptedPKCS8DER(der, passphrase []byte, opts *ParseOptions) (crypto.Signer, error) {
+	der, err := decryptPKCS8(der, passphrase, opts)
+	if err != nil {
+		return nil, err
+	}
+	k, err := parsePKCS8DER(der)
+	if errors.Is(err, ErrMalformed) {
+		// Valid-looking padding under a wrong passphrase (1 in 256).
+		err = ErrIncorrectPassphrase
+	}
+	return k, err
+}
+
+// parsePrivateDER tries bare DER as encrypted PKCS#8 (as `openssl pkcs8
+// -topk8 -outform DER` writes it), PKCS#8, PKCS#1 and SEC1.
+func parsePrivateDER(der, passphrase []byte, opts *ParseOptions) (crypto.Signer, error) {
+	if isEncryptedPKCS8(der) {
+		return parseEncryptedPKCS8DER(der, passphrase, opts)
+	}
 	k, err := parsePKCS8DER(der)
 	if err == nil || errors.Is(err, ErrUnsupportedKeyType) {
 		return k, err
@@ -88,6 +102,9 @@ func parsePrivateDER(der []byte) (crypto.Signer, error) {
 	}
 	if k, err := parseSEC1DER(der); err == nil || errors.Is(err, ErrUnsupportedKeyType) {
 		return k, err
+	}
+	if isPublicDER(der) {
+		return nil, malformed("DER is a public key, not a private key")
 	}
 	return nil, malformed("DER is not a PKCS#8, PKCS#1 or SEC1 private key")
 }

@@ -58,47 +58,64 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
 	}
-	lines := splitLines(data)
-	i := 0
-	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
-		i++
+	r := newLineReader(data)
+	l, ok := r.next()
+	for ok && len(bytes.TrimSpace(l)) == 0 {
+		l, ok = r.next()
 	}
-	if i == len(lines) || strings.TrimSpace(lines[i]) != rfc4716Begin {
+	if !ok || string(bytes.TrimSpace(l)) != rfc4716Begin {
 		return nil, "", malformed("no %q line", rfc4716Begin)
 	}
-	i++
 	var comment string
-	var body strings.Builder
+	var body []byte
 	done := false
-	for ; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		if l == rfc4716End {
+	for l, ok = r.next(); ok; l, ok = r.next() {
+		l = bytes.TrimSpace(l)
+		if string(l) == rfc4716End {
 			done = true
 			break
 		}
-		if strings.Contains(l, ":") {
-			// A header, possibly continued by lines ending in "\".
-			h := l
-			for strings.HasSuffix(h, "\\") && i+1 < len(lines) {
-				i++
-				h = h[:len(h)-1] + strings.TrimSpace(lines[i])
-			}
-			tag, val, _ := strings.Cut(h, ":")
-			if strings.EqualFold(strings.TrimSpace(tag), "Comment") {
-				val = strings.TrimSpace(val)
-				if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
-					val = unescapeRFC4716(val[1 : len(val)-1])
+		if bytes.IndexByte(l, ':') >= 0 {
+			// A header, possibly continued by lines ending in "\". The tag is
+			// on the first line; only a Comment's value is collected (in one
+			// buffer: joining strings per line was quadratic).
+			tag, val, _ := bytes.Cut(l, []byte(":"))
+			isComment := strings.EqualFold(string(bytes.TrimSpace(tag)), "Comment")
+			var h []byte
+			for bytes.HasSuffix(l, []byte("\\")) {
+				if isComment {
+					h = append(h, val[:len(val)-1]...)
 				}
-				comment = val
+				if l, ok = r.next(); !ok {
+					break
+				}
+				l = bytes.TrimSpace(l)
+				val = l
+			}
+			if !isComment {
+				continue
+			}
+			if ok {
+				h = append(h, val...)
+			}
+			v := string(bytes.TrimSpace(h))
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = unescapeRFC4716(v[1 : len(v)-1])
+			}
+			comment = v
+			if !ok {
+				break
 			}
 			continue
 		}
-		body.WriteString(l)
+		body = append(body, l...)
 	}
 	if !done {
 		return nil, "", malformed("no %q line", rfc4716End)
 	}
-	blob, err := base64.StdEncoding.DecodeString(body.String())
+	blob := make([]byte, base64.StdEncoding.DecodedLen(len(body)))
+	n, err := base64.StdEncoding.Decode(blob, body)
+	blob = blob[:n]
 	if err != nil {
 		return nil, "", malformed("bad base64 in RFC 4716 body")
 	}
@@ -140,8 +157,17 @@ func parsePKIXDER(der []byte) (crypto.PublicKey, error) {
 		if _, err := asn1.Unmarshal(s.Algo.Parameters.FullBytes, &curve); err != nil {
 			return nil, malformed("bad ECDSA curve parameters")
 		}
-		if curveFromOID(curve) == nil {
+		c := curveFromOID(curve)
+		if c == nil {
 			return nil, unsupported(oidName(curve))
+		}
+		if pt := s.Key.Bytes; len(pt) > 0 && pt[0] != 4 {
+			// crypto/x509 reads uncompressed points only.
+			pub, err := parseECPoint(c, pt)
+			if err != nil {
+				return nil, err
+			}
+			return checkPublic(pub)
 		}
 	default:
 		return nil, unsupported(oidName(s.Algo.Algorithm))
@@ -151,6 +177,75 @@ func parsePKIXDER(der []byte) (crypto.PublicKey, error) {
 		return nil, malformed("bad public key: %v", err)
 	}
 	return checkPublic(pub)
+}
+
+// parsePublicDER reads bare DER of a SubjectPublicKeyInfo or a PKCS#1
+// RSAPublicKey (`openssl rsa -RSAPublicKey_out -outform DER`), and names
+// private keys given where a public key is wanted.
+func parsePublicDER(der []byte) (crypto.PublicKey, error) {
+	var s spki
+	if rest, err := asn1.Unmarshal(der, &s); err == nil && len(rest) == 0 {
+		return parsePKIXDER(der)
+	}
+	var k pkcs1Public
+	if rest, err := asn1.Unmarshal(der, &k); err == nil && len(rest) == 0 {
+		return parsePKCS1PublicDER(der)
+	}
+	if isEncryptedPKCS8(der) {
+		return nil, malformed("DER is an encrypted PKCS#8 private key, not a public key")
+	}
+	var p8 pkcs8Key
+	var p1 pkcs1PrivateKey
+	var ec sec1Key
+	for _, v := range []any{&p8, &p1, &ec} {
+		if rest, err := asn1.Unmarshal(der, v); err == nil && len(rest) == 0 {
+			return nil, malformed("DER is a private key, not a public key")
+		}
+	}
+	return nil, malformed("DER is neither a SubjectPublicKeyInfo nor a PKCS#1 RSAPublicKey")
+}
+
+// isPublicDER reports whether der has the shape of a SubjectPublicKeyInfo
+// or a PKCS#1 RSAPublicKey.
+func isPublicDER(der []byte) bool {
+	var s spki
+	var k pkcs1Public
+	for _, v := range []any{&s, &k} {
+		if rest, err := asn1.Unmarshal(der, v); err == nil && len(rest) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// isText reports whether data looks like text: no NUL and no other
+// control characters than blanks and line breaks in its first kilobyte.
+func isText(data []byte) bool {
+	for _, c := range data[:min(len(data), 1024)] {
+		if c < ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			return false
+		}
+	}
+	return true
+}
+
+// parsePKCS1PublicDER reads a PKCS#1 RSAPublicKey.
+func parsePKCS1PublicDER(der []byte) (crypto.PublicKey, error) {
+	var k pkcs1Public
+	if rest, err := asn1.Unmarshal(der, &k); err != nil || len(rest) != 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	pub, err := sshwire.NewRSAPublicKey(k.N, k.E)
+	if err != nil {
+		return nil, wrapWire(err)
+	}
+	if err := checkRSASize(pub); err != nil {
+		return nil, err
+	}
+	return pub, nil
 }
 
 // checkPublic applies the same bounds as the SSH wire parser.
@@ -179,6 +274,9 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
 	}
+	if err := foreignFormat(data); err != nil {
+		return nil, "", err
+	}
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
@@ -189,24 +287,29 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 		return parsePublicPEM(data)
 	case data[0] == 0x30:
 		// Bare DER, which must not be trimmed: its last byte may be a blank.
-		pub, err := parsePKIXDER(data)
+		pub, err := parsePublicDER(data)
 		return pub, "", err
+	case !isText(data):
+		return nil, "", malformed("binary data that is not DER (not a public key format this package reads)")
 	}
 	// authorized_keys: the one key line among blank and # lines.
 	var keyLine []byte
-	for _, l := range bytes.Split(trimmed, []byte("\n")) {
-		l = bytes.TrimSpace(l)
-		if len(l) == 0 || l[0] == '#' {
+	for r := newLineReader(data); ; {
+		l, ok := r.next()
+		if !ok {
+			break
+		}
+		if t := bytes.TrimSpace(l); len(t) == 0 || t[0] == '#' {
 			continue
 		}
 		if keyLine != nil {
 			return nil, "", malformed("more than one key")
 		}
-		keyLine = l
+		keyLine = l // untrimmed: trailing blanks belong to the comment
 	}
-	if !bytes.ContainsAny(keyLine, " \t") {
+	if !bytes.ContainsAny(bytes.TrimSpace(keyLine), " \t") {
 		// A single base64 token: SubjectPublicKeyInfo DER.
-		der, err := base64.StdEncoding.DecodeString(string(keyLine))
+		der, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(keyLine)))
 		if err != nil || len(der) == 0 || der[0] != 0x30 {
 			return nil, "", malformed("not a public key")
 		}
@@ -226,21 +329,8 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 		pub, err := parsePKIXDER(b.Bytes)
 		return pub, "", err
 	case "RSA PUBLIC KEY":
-		var k pkcs1Public
-		if rest, err := asn1.Unmarshal(b.Bytes, &k); err != nil || len(rest) != 0 {
-			return nil, "", malformed("bad PKCS#1 RSAPublicKey")
-		}
-		if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
-			return nil, "", malformed("bad PKCS#1 RSAPublicKey")
-		}
-		pub, err := sshwire.NewRSAPublicKey(k.N, k.E)
-		if err != nil {
-			return nil, "", wrapWire(err)
-		}
-		if err := checkRSASize(pub); err != nil {
-			return nil, "", err
-		}
-		return pub, "", nil
+		pub, err := parsePKCS1PublicDER(b.Bytes)
+		return pub, "", err
 	case opensshPEMType:
 		if len(b.Headers) != 0 {
 			return nil, "", errOpenSSHHeaders

@@ -253,8 +253,11 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	if f.encryption, err = s.field("Encryption"); err != nil {
 		return nil, err
 	}
+	if s.pos >= len(s.b) {
+		return nil, malformed("truncated file")
+	}
 	if f.encryption != EncryptionNone && f.encryption != EncryptionAES {
-		return nil, malformed("unknown encryption %s", sshwire.Quote(f.encryption))
+		return nil, fmt.Errorf("%w %s", ErrUnsupportedEncryption, sshwire.Quote(f.encryption))
 	}
 	if f.comment, err = s.field("Comment"); err != nil {
 		return nil, err
@@ -271,11 +274,14 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		if err != nil {
 			return nil, err
 		}
+		if s.pos >= len(s.b) {
+			return nil, malformed("truncated file")
+		}
 		switch v {
 		case Argon2id, Argon2i, Argon2d:
 			p.kdf = v
 		default:
-			return nil, malformed("unknown key derivation %s", sshwire.Quote(v))
+			return nil, fmt.Errorf("%w: key derivation %s", ErrUnsupportedEncryption, sshwire.Quote(v))
 		}
 		for _, x := range []struct {
 			name string

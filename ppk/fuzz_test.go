@@ -76,7 +76,7 @@ func FuzzDecode(f *testing.F) {
 		pub, perr := DecodePublic(data)
 		k, err := Decode(data, pass, fuzzOpts)
 		if err != nil {
-			for _, e := range []error{ErrMalformed, ErrIncorrectPassphrase, ErrMAC, ErrUnsupportedKeyType, ErrUnsafeKDF, ErrPassphraseRequired} {
+			for _, e := range []error{ErrMalformed, ErrIncorrectPassphrase, ErrMAC, ErrUnsupportedKeyType, ErrUnsafeKDF, ErrPassphraseRequired, ErrUnsupportedEncryption} {
 				if errors.Is(err, e) {
 					return
 				}

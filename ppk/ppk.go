@@ -67,6 +67,10 @@ var (
 	// ErrUnsafeKDF: the file's (or the caller's) Argon2 parameters break
 	// PuTTY's rules or exceed the configured ceilings.
 	ErrUnsafeKDF = errors.New("ppk: unsafe key-derivation parameters")
+	// ErrUnsupportedEncryption: the Encryption or Key-Derivation header
+	// names a cipher or KDF other than aes256-cbc and Argon2id/i/d (PuTTY
+	// knows no others); the message names it.
+	ErrUnsupportedEncryption = errors.New("ppk: unsupported encryption")
 	// ErrPassphraseRequired: the file is encrypted and the passphrase is nil.
 	ErrPassphraseRequired = errors.New("ppk: passphrase required")
 )
@@ -113,7 +117,7 @@ type EncodeOptions struct {
 // DecodeOptions sets the ceilings Decode applies to a file's Argon2
 // parameters, on top of PuTTY's own rules. Zero fields take the defaults.
 type DecodeOptions struct {
-	MaxMemory      uint32 // KiB; default DefaultMaxMemory (1 GiB)
+	MaxMemory      uint32 // KiB; default DefaultMaxMemory (256 MiB)
 	MaxPasses      uint32 // default DefaultMaxPasses
 	MaxParallelism uint32 // default DefaultMaxParallelism
 	// MaxWork bounds Memory × Passes (KiB·passes), which is what the KDF's
@@ -121,16 +125,20 @@ type DecodeOptions struct {
 	MaxWork uint64
 }
 
-// Default ceilings of DecodeOptions. Argon2's time is proportional to
-// memory × passes, about 1.25 ms per MiB·pass on the 2-core VM this package
-// was measured on, so DefaultMaxWork (1 GiB × 1 pass, or 8 MiB × 128
-// passes) bounds a hostile file to about 1.3 s. puttygen's own choices
-// (8 MiB, ~10-30 passes) are far below every ceiling.
+// Default ceilings of DecodeOptions, which bound a hostile file to about
+// 2 s of CPU and 256 MiB of memory. Argon2's time is proportional to
+// memory × passes. Measured with BenchmarkHostileKDF on a shared 2-core VM
+// (CPU time; wall time grows with the machine's load): the worst file at
+// the ceilings, 256 MiB × 2 passes, costs 1.5 s and allocates 256 MiB;
+// 8 MiB × 64 passes 0.8 s and 8 MiB. (The ceilings were 1 GiB and 1 GiB·pass
+// before: 7 s and 1 GiB for one hostile file.) puttygen's defaults (Argon2id, 8 MiB, passes calibrated to
+// 100 ms, typically 8-30) are far below; larger --ppk-param choices need
+// the caller (keyforge's --max-kdf-work) to raise the ceilings.
 const (
-	DefaultMaxMemory      = 1 << 20 // KiB = 1 GiB
+	DefaultMaxMemory      = 1 << 18 // KiB = 256 MiB
 	DefaultMaxPasses      = 1 << 16
 	DefaultMaxParallelism = 1 << 10
-	DefaultMaxWork        = 1 << 20 // KiB × passes
+	DefaultMaxWork        = 1 << 19 // KiB × passes = 512 MiB·passes
 )
 
 // Key is a decoded PPK file.

@@ -2,9 +2,6 @@ package sshcert
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -13,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyforge/keyforge/fido"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -21,21 +18,14 @@ import (
 // and -L print it: RSA, ED25519, ECDSA, ED25519-SK, ECDSA-SK, and the same
 // with "-CERT" for a *Certificate.
 func KeyTypeName(pub crypto.PublicKey) string {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		return "RSA"
-	case ed25519.PublicKey:
-		return "ED25519"
-	case *ecdsa.PublicKey:
-		return "ECDSA"
-	case *fido.Ed25519PublicKey:
-		return "ED25519-SK"
-	case *fido.ECDSAPublicKey:
-		return "ECDSA-SK"
-	case *Certificate:
-		return KeyTypeName(k.Key) + "-CERT"
+	if c, ok := pub.(*Certificate); ok {
+		return KeyTypeName(c.Key) + "-CERT"
 	}
-	return "UNKNOWN"
+	name, _, err := keytype.Describe(pub)
+	if err != nil {
+		return "UNKNOWN"
+	}
+	return name
 }
 
 // TypeName is the certificate's ssh-keygen name, e.g. "ED25519-CERT".
@@ -43,7 +33,7 @@ func (c *Certificate) TypeName() string { return KeyTypeName(c) }
 
 // fingerprint is ssh-keygen's SHA256 fingerprint of a plain key.
 func fingerprint(pub crypto.PublicKey) string {
-	blob, err := sshwire.MarshalPublicKey(pub)
+	blob, err := keytype.MarshalPublicKey(pub)
 	if err != nil {
 		return "(unknown)"
 	}
@@ -152,17 +142,9 @@ func absTime(t uint64, loc *time.Location) string {
 // KeyBits is the size ssh-keygen -l prints: the RSA modulus, the ECDSA
 // curve's bits, 256 for Ed25519 (and the certified key's for a certificate).
 func KeyBits(pub crypto.PublicKey) int {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		return k.N.BitLen()
-	case *ecdsa.PublicKey:
-		return k.Curve.Params().BitSize
-	case *fido.ECDSAPublicKey:
-		return 256
-	case ed25519.PublicKey, *fido.Ed25519PublicKey:
-		return 256
-	case *Certificate:
-		return KeyBits(k.Key)
+	if c, ok := pub.(*Certificate); ok {
+		pub = c.Key
 	}
-	return 0
+	_, bits, _ := keytype.Describe(pub)
+	return bits
 }

@@ -2,25 +2,23 @@ package sshcert
 
 import (
 	"bytes"
-	"crypto"
-	"crypto/rsa"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/keyforge/keyforge/fido"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // certTypes maps each certificate type to the plain key algorithm whose
 // fields it embeds.
 var certTypes = map[string]string{
-	"ssh-rsa-cert-v01@openssh.com":                sshwire.RSA,
-	"ssh-ed25519-cert-v01@openssh.com":            sshwire.Ed25519,
-	"ecdsa-sha2-nistp256-cert-v01@openssh.com":    sshwire.ECDSAP256,
-	"ecdsa-sha2-nistp384-cert-v01@openssh.com":    sshwire.ECDSAP384,
-	"ecdsa-sha2-nistp521-cert-v01@openssh.com":    sshwire.ECDSAP521,
+	"ssh-rsa-cert-v01@openssh.com":                keytype.RSA,
+	"ssh-ed25519-cert-v01@openssh.com":            keytype.Ed25519,
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com":    keytype.ECDSAP256,
+	"ecdsa-sha2-nistp384-cert-v01@openssh.com":    keytype.ECDSAP384,
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com":    keytype.ECDSAP521,
 	"sk-ssh-ed25519-cert-v01@openssh.com":         fido.AlgEd25519,
 	"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com": fido.AlgECDSAP256,
 }
@@ -30,9 +28,6 @@ var certTypes = map[string]string{
 func IsCertType(alg string) bool {
 	return strings.HasSuffix(alg, "-cert-v01@openssh.com") || strings.HasSuffix(alg, "-cert-v00@openssh.com")
 }
-
-// minRSABits is OpenSSH's smallest RSA modulus.
-const minRSABits = 1024
 
 // Parse reads a certificate's wire blob. It checks the structure, not the
 // signature: call Verify.
@@ -50,19 +45,16 @@ func Parse(blob []byte) (*Certificate, error) {
 		if strings.HasPrefix(typ, "ssh-dss-cert") {
 			return nil, fmt.Errorf("%w: DSA certificate (%s)", ErrUnsupportedKeyType, typ)
 		}
-		return nil, fmt.Errorf("%w: %s", ErrUnsupportedKeyType, sshwire.Quote(typ))
+		return nil, fmt.Errorf("%w: %s", ErrUnsupportedKeyType, keytype.Quote(typ))
 	}
 	c := &Certificate{Type: typ, raw: append([]byte(nil), blob...)}
 	c.Nonce = clone(r.String())
 	if r.Err() != nil {
 		return nil, wire(r.Err())
 	}
-	key, err := sshwire.ReadPublicKeyFields(r, plain)
+	key, err := keytype.ReadPublicKeyFields(r, plain)
 	if err != nil {
 		return nil, wire(err)
-	}
-	if err := checkKey(key); err != nil {
-		return nil, err
 	}
 	c.Key = key
 	c.Serial = uint64(r.Uint32())<<32 | uint64(r.Uint32())
@@ -116,15 +108,12 @@ func Parse(blob []byte) (*Certificate, error) {
 	if IsCertType(skAlg) {
 		return nil, fmt.Errorf("%w: the signature key is itself a certificate", ErrMalformed)
 	}
-	if c.SignatureKey, err = sshwire.ReadPublicKeyFields(sk, skAlg); err != nil {
+	if c.SignatureKey, err = keytype.ReadPublicKeyFields(sk, skAlg); err != nil {
 		return nil, wire(err)
 	}
 	sk.Finished("signature key")
 	if sk.Err() != nil {
 		return nil, wire(sk.Err())
-	}
-	if err := checkKey(c.SignatureKey); err != nil {
-		return nil, err
 	}
 	sr := sshwire.NewReader(sig)
 	c.Signature.Format = string(sr.String())
@@ -152,13 +141,6 @@ func parseOptions(b []byte) ([]Option, error) {
 	return out, nil
 }
 
-func checkKey(k crypto.PublicKey) error {
-	if rk, ok := k.(*rsa.PublicKey); ok && rk.N.BitLen() < minRSABits {
-		return fmt.Errorf("%w: RSA key of %d bits (minimum %d)", ErrUnsupportedKeyType, rk.N.BitLen(), minRSABits)
-	}
-	return nil
-}
-
 // ParseAuthorizedKey reads a certificate in OpenSSH's public-key line form
 // (what `ssh-keygen -s` writes to id_*-cert.pub: "type base64 [comment]")
 // and returns it with the comment.
@@ -173,7 +155,7 @@ func ParseAuthorizedKey(line []byte) (*Certificate, string, error) {
 	alg, rest, _ := strings.Cut(s, " ")
 	b64, comment, _ := strings.Cut(strings.TrimLeft(rest, " \t"), " ")
 	if !IsCertType(alg) {
-		return nil, "", fmt.Errorf("%w: %s is not a certificate type", ErrUnsupportedKeyType, sshwire.Quote(alg))
+		return nil, "", fmt.Errorf("%w: %s is not a certificate type", ErrUnsupportedKeyType, keytype.Quote(alg))
 	}
 	blob, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
@@ -184,7 +166,7 @@ func ParseAuthorizedKey(line []byte) (*Certificate, string, error) {
 		return nil, "", err
 	}
 	if c.Type != alg {
-		return nil, "", fmt.Errorf("%w: line says %s but the certificate is %s", ErrMalformed, sshwire.Quote(alg), sshwire.Quote(c.Type))
+		return nil, "", fmt.Errorf("%w: line says %s but the certificate is %s", ErrMalformed, keytype.Quote(alg), keytype.Quote(c.Type))
 	}
 	return c, strings.TrimSpace(comment), nil
 }
@@ -205,11 +187,10 @@ func clone(b []byte) []byte {
 	return append([]byte{}, b...)
 }
 
-// wire maps an sshwire error onto this package's sentinels, once.
+// wire maps a wire or key-type error onto this package's sentinels, once.
 func wire(err error) error {
-	var ut *sshwire.UnsupportedKeyTypeError
-	if errors.As(err, &ut) {
-		return fmt.Errorf("%w: %s", ErrUnsupportedKeyType, sshwire.Quote(ut.Type))
+	if msg, ok := strings.CutPrefix(err.Error(), sshwire.ErrMalformed.Error()+": "); ok {
+		return fmt.Errorf("%w: %s", ErrMalformed, msg)
 	}
-	return fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), sshwire.ErrMalformed.Error()+": "))
+	return keytype.Wrap(err, ErrMalformed, ErrUnsupportedKeyType)
 }

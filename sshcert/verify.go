@@ -14,6 +14,7 @@ import (
 	"hash"
 
 	"github.com/keyforge/keyforge/fido"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -34,7 +35,7 @@ func (c *Certificate) Verify() error {
 		case "rsa-sha2-512":
 			h = crypto.SHA512
 		default:
-			return fmt.Errorf("%w: signature %s by an RSA CA", ErrUnsupportedKeyType, sshwire.Quote(s.Format))
+			return fmt.Errorf("%w: signature %s by an RSA CA", ErrUnsupportedKeyType, keytype.Quote(s.Format))
 		}
 		if len(s.Rest) != 0 {
 			return bad("trailing bytes")
@@ -43,16 +44,16 @@ func (c *Certificate) Verify() error {
 			return bad(s.Format)
 		}
 	case ed25519.PublicKey:
-		if s.Format != sshwire.Ed25519 || len(s.Rest) != 0 {
-			return fmt.Errorf("%w: signature %s by an Ed25519 CA", ErrBadSignature, sshwire.Quote(s.Format))
+		if s.Format != keytype.Ed25519 || len(s.Rest) != 0 {
+			return fmt.Errorf("%w: signature %s by an Ed25519 CA", ErrBadSignature, keytype.Quote(s.Format))
 		}
 		if !ed25519.Verify(k, data, s.Blob) {
 			return bad(s.Format)
 		}
 	case *ecdsa.PublicKey:
-		alg, _, _ := sshwire.ECDSACurveName(k.Curve)
+		alg, _, _ := keytype.ECDSACurveName(k.Curve)
 		if s.Format != alg || len(s.Rest) != 0 {
-			return fmt.Errorf("%w: signature %s by an %s CA", ErrBadSignature, sshwire.Quote(s.Format), alg)
+			return fmt.Errorf("%w: signature %s by an %s CA", ErrBadSignature, keytype.Quote(s.Format), alg)
 		}
 		if !verifyECDSA(k, digest(curveHash(k.Curve), data), s.Blob) {
 			return bad(s.Format)
@@ -62,7 +63,7 @@ func (c *Certificate) Verify() error {
 		// flags ‖ counter ‖ SHA-256(data); flags and counter follow the
 		// signature blob.
 		if s.Format != fido.Algorithm(k) || len(s.Rest) != 5 {
-			return fmt.Errorf("%w: signature %s by a %s CA", ErrBadSignature, sshwire.Quote(s.Format), fido.Algorithm(k))
+			return fmt.Errorf("%w: signature %s by a %s CA", ErrBadSignature, keytype.Quote(s.Format), fido.Algorithm(k))
 		}
 		var app string
 		switch sk := k.(type) {

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -49,9 +50,9 @@ func Decode(data, passphrase []byte, _ *DecodeOptions) (*Key, error) {
 	switch {
 	case strings.HasPrefix(typ, "if-modn{sign{rsa"):
 	case strings.HasPrefix(typ, "dl-modp{sign{dsa"):
-		return nil, fmt.Errorf("%w: DSA (%s)", ErrUnsupportedKeyType, sshwire.Quote(typ))
+		return nil, fmt.Errorf("%w: DSA (%s)", ErrUnsupportedKeyType, keytype.Quote(typ))
 	default:
-		return nil, fmt.Errorf("%w: %s", ErrUnsupportedKeyType, sshwire.Quote(typ))
+		return nil, fmt.Errorf("%w: %s", ErrUnsupportedKeyType, keytype.Quote(typ))
 	}
 	encrypted := false
 	switch ciph {
@@ -59,7 +60,7 @@ func Decode(data, passphrase []byte, _ *DecodeOptions) (*Key, error) {
 	case Cipher3DES:
 		encrypted = true
 	default:
-		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(ciph))
+		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, keytype.Quote(ciph))
 	}
 	if len(enc) == 0 {
 		return nil, fmt.Errorf("%w: no key data", ErrMalformed)
@@ -97,22 +98,12 @@ func parsePayload(enc []byte) (*rsa.PrivateKey, error) {
 	if pr.err != nil {
 		return nil, pr.err
 	}
-	pub, err := sshwire.NewRSAPublicKey(n, e)
+	k, err := keytype.NewRSAPrivateKey(n, e, d, p, q)
 	if err != nil {
-		return nil, fmt.Errorf("%s", trimWire(err))
-	}
-	if n.BitLen() < minRSABits {
-		return nil, fmt.Errorf("RSA key of %d bits (minimum %d)", n.BitLen(), minRSABits)
-	}
-	k, err := sshwire.NewRSAPrivateKey(pub, d, p, q)
-	if err != nil {
-		return nil, fmt.Errorf("%s", trimWire(err))
+		return nil, err
 	}
 	return k, nil
 }
-
-// minRSABits is the smallest RSA modulus read or written, as ssh-keygen 9.2.
-const minRSABits = 1024
 
 // mpReader reads ssh.com integers: a uint32 bit count, then (bits+7)/8 bytes.
 type mpReader struct {

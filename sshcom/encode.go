@@ -13,6 +13,8 @@ import (
 	"io"
 	"math/big"
 	"strings"
+
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // EncodeOptions configures Encode; nil means no comment, no encryption.
@@ -35,11 +37,8 @@ func Encode(key crypto.Signer, opts *EncodeOptions) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %T (the format holds RSA keys only here)", ErrUnsupportedKeyType, key)
 	}
-	if len(k.Primes) != 2 {
-		return nil, fmt.Errorf("%w: RSA key with %d primes", ErrUnsupportedKeyType, len(k.Primes))
-	}
-	if k.N.BitLen() < minRSABits {
-		return nil, fmt.Errorf("%w: RSA key of %d bits (minimum %d)", ErrUnsupportedKeyType, k.N.BitLen(), minRSABits)
+	if _, err := keytype.CheckSigner(k); err != nil {
+		return nil, keytype.Wrap(err, ErrMalformed, ErrUnsupportedKeyType)
 	}
 	if strings.ContainsAny(o.Comment, "\r\n\x00") {
 		return nil, fmt.Errorf("sshcom: comment contains a line break or NUL")

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/growth"
+	"github.com/keyforge/keyforge/internal/sizetest"
 	"github.com/keyforge/keyforge/internal/testtool"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
@@ -192,13 +192,11 @@ func TestGrowth(t *testing.T) {
 			return b.Bytes()
 		},
 	} {
-		t.Run(name, func(t *testing.T) {
-			growth.Linear(t, mk, func(in []byte) {
-				if _, err := sshcom.Decode(in, nil, nil); err == nil {
-					t.Fatal("hostile input accepted")
-				}
-			})
-		})
+		sizetest.Check(t, sizetest.Case{Name: name, Build: mk, Decode: func(in []byte) {
+			if _, err := sshcom.Decode(in, nil, nil); err == nil {
+				t.Error("hostile input accepted")
+			}
+		}})
 	}
 }
 

@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 
+	"github.com/keyforge/keyforge/keyfile"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT] IN"
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT [--force]] [--] IN"
 
 // Output formats of convert. Private ones need a private key as input.
 var convertFormats = map[string]struct {
@@ -52,7 +51,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
-	outPath := fs.String("o", "", "write to `OUT` (mode 0600 for private keys) instead of stdout")
+	outPath := outFlag(fs, "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
 	if !ok {
 		return code
@@ -64,17 +64,26 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !known {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
 	}
+	if *force && *outPath == "" {
+		return usageError(stderr, fs, convertSynopsis, "--force applies to -o/--out only")
+	}
+	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
+		return usageError(stderr, fs, convertSynopsis, msg)
+	}
 	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
 	if comment.set {
 		opts.comment = &comment.v
 	}
 	if *ppkParam != "" {
-		if err := parsePPKParam(*ppkParam, &opts.ppk); err != nil {
-			return usageError(stderr, fs, convertSynopsis, err.Error())
+		if err := ppk.ParseKDFParams(*ppkParam, &opts.ppk); err != nil {
+			return usageError(stderr, fs, convertSynopsis, "--ppk-param: "+strings.TrimPrefix(err.Error(), ppk.ErrUnsafeKDF.Error()+": "))
 		}
 	}
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	if err := checkOutput(*outPath, *force); err != nil {
+		return fail(stderr, err)
 	}
 	pass, err := readPassphrase(*passFile, stdin)
 	if err != nil {
@@ -104,18 +113,35 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if f.private {
-		err = writePrivate(*outPath, out)
-	} else {
-		err = os.WriteFile(*outPath, out, 0o644)
-	}
-	if err != nil {
+	if err := writeOutput(*outPath, out, f.private, *force); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
 }
 
-func convert(k *loadedKey, o convertOpts) ([]byte, error) {
+// checkConvertFlags refuses flag combinations that would silently do
+// nothing or read the wrong thing: an option for another output format, a
+// comment for a format without one, stdin named twice.
+func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds int, comment bool) string {
+	if msg := stdinOnce(map[string]string{"IN": in, "--passphrase-file": passFile, "--new-passphrase-file": newPassFile}); msg != "" {
+		return msg
+	}
+	if ppkParam != "" && to != "ppk" {
+		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
+	}
+	if kdfRounds != 0 && to != "openssh" {
+		return fmt.Sprintf("--kdf-rounds applies to --to openssh only, not --to %s", to)
+	}
+	if comment {
+		switch to {
+		case "pkcs1", "pkcs8", "pkix":
+			return fmt.Sprintf("--comment: --to %s has no comment field", to)
+		}
+	}
+	return ""
+}
+
+func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	comment := k.Comment
 	if o.comment != nil {
 		comment = *o.comment
@@ -129,7 +155,7 @@ func convert(k *loadedKey, o convertOpts) ([]byte, error) {
 	}
 	switch o.to {
 	case "ppk", "ppk2":
-		if comment == "" && o.comment == nil && k.Format != "ppk" {
+		if comment == "" && o.comment == nil && k.Format != keyfile.FormatPPK2 && k.Format != keyfile.FormatPPK3 {
 			comment = importedComment
 		}
 		if strings.ContainsAny(comment, "\r\n") {
@@ -142,24 +168,24 @@ func convert(k *loadedKey, o convertOpts) ([]byte, error) {
 		}
 		eo.Comment = comment
 		eo.Passphrase = o.newPass
-		return ppk.Encode(k.Private, &eo)
+		return ppk.Encode(k.PrivateKey, &eo)
 	case "openssh":
-		return pemenc.EncodeOpenSSHPrivateKey(k.Private, &pemenc.OpenSSHOptions{
+		return pemenc.EncodeOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{
 			Comment: comment, Passphrase: o.newPass, Rounds: o.kdfRounds})
 	case "pkcs1":
-		r, ok := k.Private.(*rsa.PrivateKey)
+		r, ok := k.PrivateKey.(*rsa.PrivateKey)
 		if !ok {
-			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.Public))
+			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.PublicKey))
 		}
 		return pemenc.EncodePKCS1PrivateKey(r), nil
 	case "pkcs8":
-		return pemenc.EncodePKCS8PrivateKey(k.Private)
+		return pemenc.EncodePKCS8PrivateKey(k.PrivateKey)
 	case "public":
-		return pemenc.EncodeAuthorizedKey(k.Public, comment)
+		return pemenc.EncodeAuthorizedKey(k.PublicKey, comment)
 	case "rfc4716":
-		return pemenc.EncodeRFC4716PublicKey(k.Public, comment)
+		return pemenc.EncodeRFC4716PublicKey(k.PublicKey, comment)
 	case "pkix":
-		return pemenc.EncodePKIXPublicKey(k.Public)
+		return pemenc.EncodePKIXPublicKey(k.PublicKey)
 	}
 	return nil, fmt.Errorf("unknown format %q", o.to)
 }
@@ -170,61 +196,6 @@ func typeName(pub crypto.PublicKey) string {
 		return "this key"
 	}
 	return t
-}
-
-// parsePPKParam reads puttygen-style --ppk-param values.
-func parsePPKParam(s string, eo *ppk.EncodeOptions) error {
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return fmt.Errorf("--ppk-param %q is not key=value", kv)
-		}
-		switch strings.ToLower(k) {
-		case "kdf":
-			switch strings.ToLower(v) {
-			case "argon2id":
-				eo.KDF = ppk.Argon2id
-			case "argon2i":
-				eo.KDF = ppk.Argon2i
-			case "argon2d":
-				eo.KDF = ppk.Argon2d
-			default:
-				return fmt.Errorf("--ppk-param kdf must be argon2id, argon2i or argon2d")
-			}
-		case "memory", "passes", "parallelism":
-			n, err := strconv.ParseUint(v, 10, 32)
-			if err != nil || n == 0 {
-				return fmt.Errorf("--ppk-param %s must be a positive integer", k)
-			}
-			switch strings.ToLower(k) {
-			case "memory":
-				eo.Memory = uint32(n)
-			case "passes":
-				eo.Passes = uint32(n)
-			default:
-				eo.Parallelism = uint32(n)
-			}
-		default:
-			return fmt.Errorf("unknown --ppk-param %q (kdf, memory, passes, parallelism)", k)
-		}
-	}
-	// Refuse what keyforge's own reader would refuse (ppk.DecodeOptions
-	// defaults), which also keeps the KDF from asking for terabytes.
-	if eo.Memory > ppk.DefaultMaxMemory || eo.Passes > ppk.DefaultMaxPasses || eo.Parallelism > ppk.DefaultMaxParallelism {
-		return fmt.Errorf("--ppk-param above keyforge's ceilings (memory %d KiB, passes %d, parallelism %d)",
-			ppk.DefaultMaxMemory, ppk.DefaultMaxPasses, ppk.DefaultMaxParallelism)
-	}
-	mem, passes := uint64(eo.Memory), uint64(eo.Passes)
-	if mem == 0 {
-		mem = ppk.DefaultMemory
-	}
-	if mem*max(passes, 1) > ppk.DefaultMaxWork {
-		return fmt.Errorf("--ppk-param memory × passes above keyforge's ceiling of %d KiB·passes", uint64(ppk.DefaultMaxWork))
-	}
-	if eo.Parallelism != 0 && mem < 8*uint64(eo.Parallelism) {
-		return fmt.Errorf("--ppk-param memory must be at least 8 × parallelism KiB")
-	}
-	return nil
 }
 
 // optString is a string flag that records whether it was given.

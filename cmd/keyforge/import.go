@@ -16,7 +16,7 @@ func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pubFile := fs.String("public-key", "", "public key `FILE`: OpenSSH line, RFC 4716 block or base64 SPKI DER (- for stdin)")
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
-	seedHex := fs.String("seed", "", "`HEX` seed making the KeyPairId reproducible")
+	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making the KeyPairId reproducible")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
 	ops, code, ok := parseArgs(fs, importSynopsis, args, stdout, stderr)
 	if !ok {

@@ -184,3 +184,75 @@ func TestNewRSAPrivateKey(t *testing.T) {
 		t.Fatalf("p = q: %v", err)
 	}
 }
+
+func FuzzParsePublicKeyLenient(f *testing.F) {
+	epub := ed25519.PublicKey(bytes.Repeat([]byte{7}, 32))
+	blob, _ := MarshalPublicKey(epub)
+	f.Add(blob)
+	f.Add(append(blob, 1, 2, 3))
+	k, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	blob, _ = MarshalPublicKey(&k.PublicKey)
+	f.Add(append(blob, 0))
+	var b Builder
+	b.StringS(RSA)
+	b.MPInt(big.NewInt(65537))
+	b.MPInt(new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 1024), big.NewInt(1)))
+	f.Add(b.B)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pub, err := ParsePublicKeyLenient(data)
+		strict, serr := ParsePublicKey(data)
+		if err != nil {
+			var u *UnsupportedKeyTypeError
+			if !errors.Is(err, ErrMalformed) && !errors.As(err, &u) {
+				t.Fatalf("error is neither malformed nor unsupported: %v", err)
+			}
+			if serr == nil {
+				t.Fatal("strict parser accepts what the lenient one refuses")
+			}
+			return
+		}
+		if serr == nil && !pub.(interface{ Equal(crypto.PublicKey) bool }).Equal(strict) {
+			t.Fatal("strict and lenient parsers disagree")
+		}
+		again, err := MarshalPublicKey(pub)
+		if err != nil {
+			t.Fatalf("parsed key does not marshal: %v", err)
+		}
+		if !bytes.HasPrefix(data, again) {
+			t.Fatal("re-marshalled key is not a prefix of the input")
+		}
+		if back, err := ParsePublicKey(again); err != nil || !pub.(interface{ Equal(crypto.PublicKey) bool }).Equal(back) {
+			t.Fatalf("re-marshalled key does not parse: %v", err)
+		}
+	})
+}
+
+func FuzzParseECDSAPoint(f *testing.F) {
+	for i, c := range []elliptic.Curve{elliptic.P256(), elliptic.P384(), elliptic.P521()} {
+		k, _ := ecdsa.GenerateKey(c, rand.Reader)
+		pt, _ := k.PublicKey.Bytes()
+		f.Add(uint8(i), pt)
+		f.Add(uint8(i), elliptic.MarshalCompressed(c, k.X, k.Y))
+	}
+	f.Add(uint8(3), []byte{4})
+	algs := []string{ECDSAP256, ECDSAP384, ECDSAP521, "ecdsa-sha2-nistp224"}
+	f.Fuzz(func(t *testing.T, i uint8, pt []byte) {
+		alg := algs[int(i)%len(algs)]
+		pub, err := ParseECDSAPoint(alg, pt)
+		if err != nil {
+			var u *UnsupportedKeyTypeError
+			if !errors.Is(err, ErrMalformed) && !errors.As(err, &u) {
+				t.Fatalf("error is neither malformed nor unsupported: %v", err)
+			}
+			return
+		}
+		if ECDSACurve(alg) != pub.Curve {
+			t.Fatal("wrong curve")
+		}
+		// Only uncompressed points are read on the wire (as OpenSSH), and
+		// their encoding is unique.
+		if again, err := pub.Bytes(); err != nil || !bytes.Equal(again, pt) {
+			t.Fatalf("point re-encodes differently: %v", err)
+		}
+	})
+}

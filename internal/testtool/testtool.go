@@ -81,3 +81,8 @@ func WriteFile(t testing.TB, name string, data []byte) string {
 	}
 	return p
 }
+
+// Long reports whether the long runs (key-quality statistics over hundreds
+// of keys, the largest vectors) are wanted: KEYFORGE_LONG=1, which CI sets.
+// The default `go test ./...` stays under a minute without them.
+func Long() bool { return os.Getenv("KEYFORGE_LONG") == "1" }
