@@ -9,11 +9,15 @@
 //		// encrypted: missing.PublicKey is set when the format keeps it in clear
 //	}
 //
-// Private forms: OpenSSH (openssh-key-v1), PKCS#1, PKCS#8, encrypted PKCS#8
-// (PEM or bare DER), SEC1, legacy Proc-Type/DEK-Info encrypted PEM, bare DER
-// of PKCS#8/PKCS#1/SEC1, PuTTY PPK v2 and v3. Public forms: authorized_keys
-// lines, RFC 4716 blocks, PKIX SubjectPublicKeyInfo (PEM, DER or one base64
-// token, EC2 ImportKeyPair's third form) and PKCS#1 RSA PUBLIC KEY.
+// Private forms: OpenSSH (openssh-key-v1, including FIDO key handles),
+// PKCS#1, PKCS#8, encrypted PKCS#8 (PEM or bare DER; PBES2 with PBKDF2 or
+// scrypt, and the legacy PKCS#12 PBE and PBES1 schemes), SEC1, legacy
+// Proc-Type/DEK-Info encrypted PEM, bare DER of PKCS#8/PKCS#1/SEC1, PuTTY PPK
+// v2 and v3, ssh.com/Tectia (package sshcom) and Dropbear (package dropbear).
+// Public forms: authorized_keys lines (FIDO security keys included), OpenSSH
+// certificates (package sshcert; the CA signature is checked), RFC 4716
+// blocks, PKIX SubjectPublicKeyInfo (PEM, DER or one base64 token, EC2
+// ImportKeyPair's third form) and PKCS#1 RSA PUBLIC KEY.
 //
 // Detection looks only at the armour (PEM type and headers, the PPK and
 // RFC 4716 first lines, the outer DER structure), never by trying parsers
@@ -33,8 +37,11 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/keyforge/keyforge/dropbear"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
+	"github.com/keyforge/keyforge/sshcert"
+	"github.com/keyforge/keyforge/sshcom"
 )
 
 // Format names a key-file format.
@@ -48,6 +55,7 @@ const (
 	EncodingDER    Encoding = "der"    // bare DER
 	EncodingBase64 Encoding = "base64" // one base64 token of DER
 	EncodingText   Encoding = "text"   // the format's own text layout (PPK, authorized_keys, RFC 4716)
+	EncodingBinary Encoding = "binary" // the format's own binary layout (Dropbear's SSH wire encoding)
 )
 
 // Key is a parsed key file.
@@ -63,6 +71,9 @@ type Key struct {
 	Comment string
 	// Encrypted reports that the file was encrypted (and was decrypted).
 	Encrypted bool
+	// Certificate is set for an OpenSSH certificate (its signature checked);
+	// PublicKey is then the certified key.
+	Certificate *sshcert.Certificate
 }
 
 // ParseOptions controls Parse. The zero value (or nil) reads every format,
@@ -179,9 +190,12 @@ func classify(err error) error {
 	}
 	kind := ErrMalformed
 	switch {
-	case errors.Is(err, pemenc.ErrIncorrectPassphrase), errors.Is(err, ppk.ErrIncorrectPassphrase):
+	case errors.Is(err, pemenc.ErrIncorrectPassphrase), errors.Is(err, ppk.ErrIncorrectPassphrase),
+		errors.Is(err, sshcom.ErrIncorrectPassphrase):
 		kind = ErrIncorrectPassphrase
-	case errors.Is(err, pemenc.ErrUnsupportedKeyType), errors.Is(err, ppk.ErrUnsupportedKeyType):
+	case errors.Is(err, pemenc.ErrUnsupportedKeyType), errors.Is(err, ppk.ErrUnsupportedKeyType),
+		errors.Is(err, sshcom.ErrUnsupportedKeyType), errors.Is(err, dropbear.ErrUnsupportedKeyType),
+		errors.Is(err, sshcert.ErrUnsupportedKeyType):
 		kind = ErrUnsupported
 	case errors.Is(err, pemenc.ErrUnsafeKDF), errors.Is(err, ppk.ErrUnsafeKDF):
 		kind = ErrUnsafeKDF

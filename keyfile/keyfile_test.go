@@ -3,6 +3,7 @@ package keyfile
 import (
 	"bytes"
 	"crypto"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -53,6 +54,14 @@ var wantFormat = map[string]struct {
 	"edpkcs8-pkcs8.pem":       {FormatPKCS8, EncodingPEM, false, true, ""},
 	"edpkcs8-pkcs8.der":       {FormatPKCS8, EncodingDER, false, true, ""},
 	"edpkcs8-pkix.pem":        {FormatPKIX, EncodingPEM, false, false, ""},
+	"rsa-sshcom.key":          {FormatSSHCom, EncodingText, false, true, "rsa comment"},
+	"rsa-sshcom-enc.key":      {FormatSSHCom, EncodingText, true, true, "rsa comment"},
+	"rsa-dropbear.key":        {FormatDropbear, EncodingBinary, false, true, ""},
+	"p256-dropbear.key":       {FormatDropbear, EncodingBinary, false, true, ""},
+	"ed25519-dropbear.key":    {FormatDropbear, EncodingBinary, false, true, ""},
+	"ed25519-cert.pub":        {FormatCertificate, EncodingText, false, false, "ed25519 comment"},
+	"rsa-pkcs8-pbe.pem":       {FormatPKCS8Encrypted, EncodingPEM, true, true, ""},
+	"rsa-pkcs8-scrypt.pem":    {FormatPKCS8Encrypted, EncodingPEM, true, true, ""},
 }
 
 func readFixture(t testing.TB, name string) []byte {
@@ -232,5 +241,26 @@ func TestFormatsListed(t *testing.T) {
 	}
 	if !bytes.Equal([]byte(FormatOpenSSH), []byte("openssh")) {
 		t.Error("format names are part of the API")
+	}
+}
+
+// TestCertificate: a certificate line yields the certified key, the checked
+// certificate, and a tampered one is refused.
+func TestCertificate(t *testing.T) {
+	data := readFixture(t, "ed25519-cert.pub")
+	k, err := Parse(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Certificate == nil || k.Certificate.KeyID != "fixture id" || k.Certificate.Serial != 7 ||
+		strings.Join(k.Certificate.ValidPrincipals, ",") != "alice,bob" {
+		t.Fatalf("certificate %+v", k.Certificate)
+	}
+	f := strings.Fields(string(data))
+	blob, _ := base64.StdEncoding.DecodeString(f[1])
+	blob[len(blob)-100] ^= 1 // inside the signature key or signature
+	bad := f[0] + " " + base64.StdEncoding.EncodeToString(blob)
+	if _, err := Parse([]byte(bad), nil); !errors.Is(err, ErrMalformed) {
+		t.Errorf("tampered certificate: %v", err)
 	}
 }

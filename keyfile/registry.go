@@ -14,6 +14,9 @@ const (
 	FormatRFC4716        Format = "rfc4716"         // "---- BEGIN SSH2 PUBLIC KEY ----"
 	FormatPKIX           Format = "pkix"            // SubjectPublicKeyInfo ("PUBLIC KEY")
 	FormatPKCS1PublicKey Format = "pkcs1-public"    // "RSA PUBLIC KEY"
+	FormatSSHCom         Format = "sshcom"          // "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"
+	FormatDropbear       Format = "dropbear"        // dropbearkey's binary key
+	FormatCertificate    Format = "openssh-cert"    // "<alg>-cert-v01@openssh.com <base64> [comment]"
 )
 
 // formats is the detection order. Each entry lives in the file named
@@ -21,6 +24,8 @@ const (
 var formats = []*format{
 	ppk2Format,
 	ppk3Format,
+	sshcomFormat,
+	dropbearFormat,
 	rfc4716Format,
 	opensshFormat,
 	pemEncryptedFormat,
@@ -30,6 +35,7 @@ var formats = []*format{
 	sec1Format,
 	pkixFormat,
 	pkcs1PublicFormat,
+	certificateFormat,
 	authorizedKeysFormat,
 }
 

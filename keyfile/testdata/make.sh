@@ -55,3 +55,21 @@ cp ed25519.want ed25519-authorized.pub
 openssl genpkey -algorithm ed25519 -out edpkcs8-pkcs8.pem
 openssl pkey -in edpkcs8-pkcs8.pem -pubout -out edpkcs8-pkix.pem
 openssl pkey -in edpkcs8-pkcs8.pem -outform DER -out edpkcs8-pkcs8.der
+
+# Formats of other producers, from the same base keys: ssh.com (puttygen),
+# Dropbear (dropbearconvert, Debian dropbear-bin 2022.83), an OpenSSH
+# certificate of the Ed25519 key (the CA is thrown away), and legacy and
+# scrypt encrypted PKCS#8 (openssl).
+puttygen rsa-pkcs1.pem -O private-sshcom --new-passphrase empty.txt -C 'rsa comment' -o rsa-sshcom.key
+puttygen rsa-pkcs1.pem -O private-sshcom --new-passphrase $pass -C 'rsa comment' -o rsa-sshcom-enc.key
+dropbearconvert openssh dropbear rsa-pkcs1.pem rsa-dropbear.key
+dropbearconvert openssh dropbear p256-openssh.key p256-dropbear.key
+dropbearconvert openssh dropbear ed25519-openssh.key ed25519-dropbear.key
+ca=$(mktemp -d)
+ssh-keygen -q -t ed25519 -N '' -f "$ca/ca"
+cp ed25519.want "$ca/k.pub"
+ssh-keygen -q -s "$ca/ca" -I 'fixture id' -n alice,bob -V 20240101:20340101 -z 7 "$ca/k.pub"
+cp "$ca/k-cert.pub" ed25519-cert.pub
+rm -rf "$ca"
+openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -passout file:$pass -in rsa-pkcs1.pem -out rsa-pkcs8-pbe.pem
+openssl pkcs8 -topk8 -scrypt -passout file:$pass -in rsa-pkcs1.pem -out rsa-pkcs8-scrypt.pem
