@@ -2,7 +2,10 @@ package ec2
 
 import (
 	"context"
+	stdecdsa "crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/binary"
@@ -13,8 +16,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keyforge/keyforge/fido"
 	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/keyforge/keyforge/pemenc"
 )
 
 // importKey is a tool-made key and the material forms EC2 accepts for it.
@@ -163,6 +168,14 @@ func TestImportBadMaterial(t *testing.T) {
 	// sk-ecdsa: a syntactically valid security-key blob.
 	sk := wireBlob([]byte("sk-ecdsa-sha2-nistp256@openssh.com"), []byte("nistp256"), make([]byte, 65), []byte("ssh:"))
 	skEd := wireBlob([]byte("sk-ssh-ed25519@openssh.com"), make([]byte, 32), []byte("ssh:"))
+	// Real security keys and an ssh-keygen -s certificate: EC2 refuses both.
+	skKey, _ := stdecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	skLine, _ := pemenc.EncodeAuthorizedKey(&fido.ECDSAPublicKey{Key: &skKey.PublicKey, Application: "ssh:"}, "yubikey")
+	skEdLine, _ := pemenc.EncodeAuthorizedKey(&fido.Ed25519PublicKey{Key: ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey), Application: "ssh:"}, "")
+	certLine, err := os.ReadFile(filepath.Join("..", "keyfile", "testdata", "ed25519-cert.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	// DSA blob built by hand (ssh-keygen 9.2 may not generate DSA).
 	dsa := wireBlob([]byte("ssh-dss"), []byte{1, 2, 3}, []byte{1, 2, 3}, []byte{1, 2, 3}, []byte{1, 2, 3})
 
@@ -177,6 +190,9 @@ func TestImportBadMaterial(t *testing.T) {
 		"dsa line":             lineOf(dsa),
 		"sk-ecdsa line":        lineOf(sk),
 		"sk-ed25519 line":      lineOf(skEd),
+		"real sk-ecdsa line":   skLine,
+		"real sk-ed25519 line": skEdLine,
+		"certificate line":     certLine,
 		"alg mismatch":         []byte("ssh-rsa " + edFields[1]),
 		"truncated base64":     []byte(rsaFields[0] + " " + rsaFields[1][:len(rsaFields[1])-8]),
 		"bad base64":           []byte(rsaFields[0] + " " + rsaFields[1][:20] + "!!!!" + rsaFields[1][24:]),
