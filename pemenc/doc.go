@@ -64,7 +64,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // Sentinel errors, for errors.Is.
@@ -96,20 +96,11 @@ func malformed(format string, a ...any) error {
 
 func unsupported(name string) error {
 	// Names come from untrusted files: keep messages short.
-	return fmt.Errorf("%w %s", ErrUnsupportedKeyType, sshwire.Quote(name))
+	return fmt.Errorf("%w %s", ErrUnsupportedKeyType, keytype.Quote(name))
 }
 
-// wrapWire turns an sshwire error into one of this package's sentinels.
-func wrapWire(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ut *sshwire.UnsupportedKeyTypeError
-	if errors.As(err, &ut) {
-		return unsupported(ut.Type)
-	}
-	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrUnsupportedKeyType) {
-		return err
-	}
-	return fmt.Errorf("%w: %w", ErrMalformed, err)
+// wrapKey puts an error of the key-type layer or the wire reader under this
+// package's sentinels, once.
+func wrapKey(err error) error {
+	return keytype.Wrap(err, ErrMalformed, ErrUnsupportedKeyType)
 }

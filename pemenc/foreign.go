@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // formatError is a key file in a format this package recognises but does
@@ -169,5 +169,5 @@ func unsupportedEncryption(what string, oid asn1.ObjectIdentifier) error {
 // unsupportedCipherName is unsupportedEncryption for formats that name
 // their cipher in text (legacy PEM DEK-Info, OpenSSH).
 func unsupportedCipherName(what, name string) error {
-	return fmt.Errorf("%w: %s %s", ErrUnsupportedEncryption, what, sshwire.Quote(name))
+	return fmt.Errorf("%w: %s %s", ErrUnsupportedEncryption, what, keytype.Quote(name))
 }

@@ -186,11 +186,11 @@ func TestCommentTrailingBlanks(t *testing.T) {
 	line, _ := EncodeAuthorizedKey(fuzzKeys()[0].Public(), "")
 	key := strings.TrimSuffix(string(line), "\n")
 	for in, want := range map[string]string{
-		key + " my comment  \t \n":           "my comment  \t ",
-		key + "   lead  mid\ttab  \r\n":      "lead  mid\ttab  ",
-		key + "\t  \n":                       "",
-		key + " c \n\n  \n":                  "c ",
-		"\n# x\n" + key + " c d  \n\n":       "c d  ",
+		key + " my comment  \t \n":          "my comment  \t ",
+		key + "   lead  mid\ttab  \r\n":     "lead  mid\ttab  ",
+		key + "\t  \n":                      "",
+		key + " c \n\n  \n":                 "c ",
+		"\n# x\n" + key + " c d  \n\n":      "c d  ",
 		`command="a b" ` + key + " opt c  ": "opt c  ",
 	} {
 		_, c, err := ParsePublicKey([]byte(in))

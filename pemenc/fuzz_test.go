@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"encoding/asn1"
 	"errors"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"math/big"
 	"testing"
 )
@@ -47,7 +48,7 @@ func fuzzRSA() *rsa.PrivateKey {
 	if d == nil {
 		return nil
 	}
-	k, err := newRSAKey(n, big.NewInt(65537), d, p, q)
+	k, err := keytype.NewRSAPrivateKey(n, big.NewInt(65537), d, p, q)
 	if err != nil {
 		return nil
 	}

@@ -5,7 +5,7 @@ import (
 	"crypto"
 	"errors"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // ParsePrivateKey reads a private key in any format this package knows,
@@ -62,7 +62,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	case "DSA PRIVATE KEY":
 		err = unsupported("DSA")
 	default:
-		err = malformed("PEM type %s is not a private key", sshwire.Quote(b.Type))
+		err = malformed("PEM type %s is not a private key", keytype.Quote(b.Type))
 	}
 	if err != nil {
 		if _, enc := b.header("Proc-Type"); enc && errors.Is(err, ErrMalformed) {
