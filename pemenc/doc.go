@@ -13,13 +13,28 @@
 //     (EncodeSEC1PrivateKey), PKCS#8 (EncodePKCS8PrivateKey).
 //   - ParsePrivateKey detects the format: all of the above plus encrypted
 //     PKCS#8 (PBES2, PBKDF2-HMAC-SHA1/SHA2, AES-CBC, DES-EDE3-CBC), legacy
-//     Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC, DES-CBC) and bare DER.
+//     Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC, DES-CBC) and bare DER
+//     (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1).
 //
 // Public keys: EncodeAuthorizedKey/ParseAuthorizedKey (options prefix
 // skipped), EncodeRFC4716PublicKey/ParseRFC4716PublicKey, EncodePKIXPublicKey,
-// and ParsePublicKey, which also reads PKCS#1 "RSA PUBLIC KEY", base64 or bare
-// SubjectPublicKeyInfo DER (EC2 ImportKeyPair's third form) and the public
-// key in an OpenSSH private key's envelope (no passphrase needed).
+// and ParsePublicKey, which also reads PKCS#1 "RSA PUBLIC KEY" (PEM or bare
+// DER), base64 or bare SubjectPublicKeyInfo DER (EC2 ImportKeyPair's third
+// form) and the public key in an OpenSSH private key's envelope (no
+// passphrase needed). An authorized_keys comment is the rest of the line
+// after the key, trailing blanks included, as `ssh-keygen -l` prints it.
+//
+// EC points may be compressed (`openssl ec -conv_form compressed`) in SEC1,
+// PKCS#8 and PKIX, as openssl and ssh-keygen read them; the SSH wire forms
+// keep uncompressed points only, as OpenSSH does.
+//
+// Files of other producers that this package does not read are refused by
+// name, each with its own sentinel that also matches ErrUnsupportedFormat:
+// ErrDropbearKey, ErrSSHComKey, ErrSSH1Key, ErrPKCS12 (the message says how
+// to convert the file). Encryption it does not implement (scrypt, PBES1 and
+// PKCS#12 PBE, Camellia, ARIA, SM4, single DES, RC2, AES-GCM/OFB/CFB in
+// PKCS#8; unknown DEK-Info or OpenSSH ciphers) is named in an
+// ErrUnsupportedEncryption error.
 //
 // Passphrases: for an encrypted key a nil passphrase means "none given"
 // (ErrPassphraseRequired), while a non-nil empty one is tried as the
@@ -35,7 +50,7 @@
 // Every RSA key returned is normalised (Primes[0] > Primes[1], Precompute
 // done), so every encoding of it carries the same numbers.
 //
-// Readers follow ../shared/SPEC.md section 4: they refuse what ssh-keygen
+// Readers match ssh-keygen 9.2: they refuse what ssh-keygen
 // refuses for structural reasons (checkint mismatch, zero padding, unaligned
 // private section, envelope key differing from the private key, several
 // keys, short ed25519 sk, negative mpints, trailing bytes) and also n ≠ p·q
@@ -49,12 +64,20 @@
 //
 // KDF work is bounded before it starts: ParseOptions (used by the
 // …WithOptions variants) sets ceilings on bcrypt rounds and PBKDF2
-// iterations, DefaultMaxBcryptRounds and DefaultMaxPBKDF2Iterations
-// otherwise; above them the error is ErrUnsafeKDF. Errors wrap the
-// exported sentinels and never contain passphrases or key bytes. Inputs
-// larger than 1 MiB are refused.
+// iterations, DefaultMaxBcryptRounds (200) and DefaultMaxPBKDF2Iterations
+// (2,000,000) otherwise; above them the error is ErrUnsafeKDF. At the
+// defaults a hostile file costs at most about 1.9 s of CPU (bcrypt) or
+// 1.8 s (PBKDF2-HMAC-SHA512) and a few KiB of memory, measured with
+// BenchmarkHostileKDF on a shared 2-core VM. Errors wrap the exported
+// sentinels and never contain passphrases or key bytes.
 //
-// Beyond the DEVELOPERS.md contract this package adds: OpenSSHOptions.Cipher,
+// Inputs larger than 1 MiB are refused, and every reader walks its input
+// once: a hostile 1 MiB input costs under a millisecond of CPU and
+// allocates a small multiple of its size (the size-growth tests check it).
+//
+// Beyond the DEVELOPERS.md contract this package adds: the sentinels
+// ErrUnsupportedEncryption, ErrUnsupportedFormat, ErrDropbearKey,
+// ErrSSHComKey, ErrSSH1Key and ErrPKCS12, OpenSSHOptions.Cipher,
 // OpenSSHCiphers, ParseOptions with ParseOpenSSHPrivateKeyWithOptions and
 // ParsePrivateKeyWithOptions, EncodeSEC1PrivateKey, EncodePKCS8PrivateKey,
 // EncodeRFC4716PublicKey, ParseRFC4716PublicKey and EncodePKIXPublicKey.
