@@ -172,6 +172,9 @@ func classify(err error) error {
 	if errors.As(err, &pm) {
 		return err
 	}
+	if errors.Is(err, ErrUnsupportedFormat) {
+		return &kindError{err: err, kind: ErrUnsupported}
+	}
 	for _, k := range []error{ErrUnknownFormat, ErrMalformed, ErrIncorrectPassphrase, ErrUnsupported, ErrUnsafeKDF} {
 		if errors.Is(err, k) {
 			return err
@@ -181,7 +184,8 @@ func classify(err error) error {
 	switch {
 	case errors.Is(err, pemenc.ErrIncorrectPassphrase), errors.Is(err, ppk.ErrIncorrectPassphrase):
 		kind = ErrIncorrectPassphrase
-	case errors.Is(err, pemenc.ErrUnsupportedKeyType), errors.Is(err, ppk.ErrUnsupportedKeyType):
+	case errors.Is(err, pemenc.ErrUnsupportedKeyType), errors.Is(err, ppk.ErrUnsupportedKeyType),
+		errors.Is(err, pemenc.ErrUnsupportedEncryption), errors.Is(err, ppk.ErrUnsupportedEncryption):
 		kind = ErrUnsupported
 	case errors.Is(err, pemenc.ErrUnsafeKDF), errors.Is(err, ppk.ErrUnsafeKDF):
 		kind = ErrUnsafeKDF

@@ -105,10 +105,6 @@ var (
 	// KDF, PRF or cipher this package does not implement (the message
 	// names it: scrypt, PBES1, Camellia, single DES, …).
 	ErrUnsupportedEncryption = errors.New("pemenc: unsupported encryption")
-	// ErrUnsupportedFormat: a key file of another producer that this
-	// package recognises but does not read; the error is one of
-	// ErrDropbearKey, ErrSSHComKey, ErrSSH1Key and ErrPKCS12.
-	ErrUnsupportedFormat = errors.New("pemenc: unsupported key file format")
 	// ErrUnsafeKDF: the file asks for more KDF work than the configured ceiling.
 	ErrUnsafeKDF = errors.New("pemenc: KDF cost above the configured ceiling")
 )

@@ -93,7 +93,7 @@ func seedPrivate(f *testing.F, pem bool) {
 // sentinels, so callers can always classify it with errors.Is.
 func checkSentinel(t *testing.T, err error) {
 	t.Helper()
-	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF, ErrUnsupportedEncryption, ErrUnsupportedFormat} {
+	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF, ErrUnsupportedEncryption} {
 		if errors.Is(err, e) {
 			return
 		}

@@ -22,13 +22,6 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
 	}
-	trimmed := bytes.TrimSpace(data)
-	if bytes.HasPrefix(trimmed, []byte("PuTTY-User-Key-File-")) {
-		return nil, "", malformed("a PuTTY .ppk file (read it with package ppk)")
-	}
-	if err := foreignFormat(data); err != nil {
-		return nil, "", err
-	}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
 		if len(data) > 0 && data[0] == 0x30 {
 			k, err := parsePrivateDER(data, passphrase, opts)

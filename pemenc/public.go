@@ -272,9 +272,6 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
 	}
-	if err := foreignFormat(data); err != nil {
-		return nil, "", err
-	}
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:

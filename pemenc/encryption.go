@@ -1,97 +1,11 @@
 package pemenc
 
 import (
-	"bytes"
 	"encoding/asn1"
-	"encoding/binary"
 	"fmt"
 
 	"github.com/keyforge/keyforge/internal/keytype"
 )
-
-// formatError is a key file in a format this package recognises but does
-// not read. Each is its own sentinel and also matches ErrUnsupportedFormat.
-type formatError struct{ msg string }
-
-func (e *formatError) Error() string        { return "pemenc: " + e.msg }
-func (e *formatError) Is(target error) bool { return target == ErrUnsupportedFormat }
-
-// Refusals of key files from other producers, for errors.Is. Each also
-// matches ErrUnsupportedFormat, and says how to convert the file.
-var (
-	// ErrDropbearKey: dropbear's own binary private key format
-	// (dropbearkey). Convert it with `dropbearconvert dropbear openssh IN OUT`.
-	ErrDropbearKey error = &formatError{"a dropbear private key (convert it with `dropbearconvert dropbear openssh IN OUT`)"}
-	// ErrSSHComKey: an ssh.com (SECSH) "---- BEGIN SSH2 ENCRYPTED PRIVATE
-	// KEY ----" file. Convert it with `puttygen IN -O private-openssh -o OUT`.
-	ErrSSHComKey error = &formatError{"an ssh.com SSH2 private key (convert it with `puttygen IN -O private-openssh -o OUT`)"}
-	// ErrSSH1Key: an SSH protocol 1 RSA key ("SSH PRIVATE KEY FILE FORMAT
-	// 1.1"); protocol 1 is obsolete and OpenSSH no longer reads these.
-	ErrSSH1Key error = &formatError{"an SSH-1 (rsa1) private key: protocol 1 keys are obsolete; make a new key"}
-	// ErrPKCS12: a PKCS#12 (.p12/.pfx) file. Extract the key with
-	// `openssl pkcs12 -in IN -nocerts -out OUT`.
-	ErrPKCS12 error = &formatError{"a PKCS#12 file (extract the key with `openssl pkcs12 -in IN -nocerts -out OUT`)"}
-)
-
-const (
-	ssh1Magic    = "SSH PRIVATE KEY FILE FORMAT 1.1\n"
-	sshcomBegin  = "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"
-	oidPKCS7Base = "1.2.840.113549.1.7."
-)
-
-// foreignFormat names a key file of another producer, or returns nil.
-func foreignFormat(data []byte) error {
-	switch {
-	case bytes.HasPrefix(data, []byte(ssh1Magic)):
-		return ErrSSH1Key
-	case bytes.HasPrefix(bytes.TrimSpace(data), []byte(sshcomBegin)):
-		return ErrSSHComKey
-	case isDropbear(data):
-		return ErrDropbearKey
-	case len(data) > 0 && data[0] == 0x30 && isPKCS12(data):
-		return ErrPKCS12
-	}
-	return nil
-}
-
-// isDropbear reports whether data starts as dropbear's key files do: an
-// SSH wire string holding a key algorithm name, followed by the key's
-// fields (no text format starts with a zero byte).
-func isDropbear(data []byte) bool {
-	if len(data) < 4+7 || data[0] != 0 {
-		return false
-	}
-	n := binary.BigEndian.Uint32(data)
-	if n < 7 || n > 64 || uint64(len(data)) < 4+uint64(n) {
-		return false
-	}
-	alg := data[4 : 4+n]
-	for _, c := range alg {
-		if c <= ' ' || c > '~' {
-			return false
-		}
-	}
-	return bytes.HasPrefix(alg, []byte("ssh-")) || bytes.HasPrefix(alg, []byte("ecdsa-"))
-}
-
-// pfx is the head of a PKCS#12 PFX (RFC 7292): version 3 and a PKCS#7
-// ContentInfo.
-type pfx struct {
-	Version  int
-	AuthSafe struct {
-		ContentType asn1.ObjectIdentifier
-		Content     asn1.RawValue `asn1:"optional,explicit,tag:0"`
-	}
-	MacData asn1.RawValue `asn1:"optional"`
-}
-
-func isPKCS12(der []byte) bool {
-	var p pfx
-	rest, err := asn1.Unmarshal(der, &p)
-	return err == nil && len(rest) == 0 && p.Version == 3 &&
-		len(p.AuthSafe.ContentType.String()) > len(oidPKCS7Base) &&
-		p.AuthSafe.ContentType.String()[:len(oidPKCS7Base)] == oidPKCS7Base
-}
 
 // encryptionOIDs names the encryption schemes, KDFs, PRFs and ciphers of
 // encrypted PKCS#8 files that this package does not implement, so that a

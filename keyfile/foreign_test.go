@@ -1,0 +1,43 @@
+package keyfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestForeignFormats: files of other producers are refused with their own
+// sentinel, which also matches ErrUnsupportedFormat and ErrUnsupported.
+// Made with the tools as testdata/foreign/README.md says.
+func TestForeignFormats(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		want   error
+		format Format
+	}{
+		{"dropbear-rsa", ErrDropbearKey, FormatDropbear},
+		{"dropbear-ed25519", ErrDropbearKey, FormatDropbear},
+		{"dropbear-ecdsa", ErrDropbearKey, FormatDropbear},
+		{"sshcom-rsa", ErrSSHComKey, FormatSSHCom},
+		{"ssh1-rsa", ErrSSH1Key, FormatSSH1},
+		{"rsa-cert.p12", ErrPKCS12, FormatPKCS12},
+		{"rsa-nocert.p12", ErrPKCS12, FormatPKCS12},
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata", "foreign", c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Parse(data, &ParseOptions{Passphrase: []byte("pw")})
+		if !errors.Is(err, c.want) || !errors.Is(err, ErrUnsupportedFormat) || !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v", c.file, err)
+		}
+		if errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: also ErrMalformed", c.file)
+		}
+		// Asked for other formats only, the file is not even recognised.
+		if _, err := Parse(data, &ParseOptions{Formats: []Format{FormatPKIX}}); !errors.Is(err, ErrUnknownFormat) {
+			t.Errorf("%s with Formats: %v", c.file, err)
+		}
+	}
+}
