@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
@@ -161,8 +160,5 @@ func Decode(data []byte, _ *DecodeOptions) (crypto.Signer, error) {
 
 // wrap puts a wire or key-type error under this package's sentinels, once.
 func wrap(err error) error {
-	if msg, ok := strings.CutPrefix(err.Error(), sshwire.ErrMalformed.Error()+": "); ok {
-		return fmt.Errorf("%w: %s", ErrMalformed, msg)
-	}
 	return keytype.Wrap(err, ErrMalformed, ErrUnsupportedKeyType)
 }

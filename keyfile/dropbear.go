@@ -6,7 +6,7 @@ import "github.com/keyforge/keyforge/dropbear"
 // encrypted, no comment.
 var dropbearFormat = &format{
 	name:  FormatDropbear,
-	match: func(in *input) bool { return in.encoding == "" && dropbear.Sniff(in.data) },
+	match: func(in *input) bool { return len(in.data) > 0 && in.data[0] == 0 && dropbear.Sniff(in.data) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
 		k, err := dropbear.Decode(in.data, nil)
 		if err != nil {

@@ -183,6 +183,9 @@ func classify(err error) error {
 	if errors.As(err, &pm) {
 		return err
 	}
+	if errors.Is(err, ErrUnsupportedFormat) {
+		return &kindError{err: err, kind: ErrUnsupported}
+	}
 	for _, k := range []error{ErrUnknownFormat, ErrMalformed, ErrIncorrectPassphrase, ErrUnsupported, ErrUnsafeKDF} {
 		if errors.Is(err, k) {
 			return err
@@ -194,6 +197,7 @@ func classify(err error) error {
 		errors.Is(err, sshcom.ErrIncorrectPassphrase):
 		kind = ErrIncorrectPassphrase
 	case errors.Is(err, pemenc.ErrUnsupportedKeyType), errors.Is(err, ppk.ErrUnsupportedKeyType),
+		errors.Is(err, pemenc.ErrUnsupportedEncryption), errors.Is(err, ppk.ErrUnsupportedEncryption),
 		errors.Is(err, sshcom.ErrUnsupportedKeyType), errors.Is(err, dropbear.ErrUnsupportedKeyType),
 		errors.Is(err, sshcert.ErrUnsupportedKeyType):
 		kind = ErrUnsupported

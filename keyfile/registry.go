@@ -22,10 +22,12 @@ const (
 // formats is the detection order. Each entry lives in the file named
 // after its format; adding a format is one file and one line here.
 var formats = []*format{
-	ppk2Format,
-	ppk3Format,
+	ssh1Format,
 	sshcomFormat,
 	dropbearFormat,
+	pkcs12Format,
+	ppk2Format,
+	ppk3Format,
 	rfc4716Format,
 	opensshFormat,
 	pemEncryptedFormat,

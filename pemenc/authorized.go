@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -22,7 +23,7 @@ func EncodeAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 	if err != nil {
 		return nil, unsupportedGo(pub)
 	}
-	alg, _ := sshwire.PublicKeyAlgorithm(pub)
+	alg, _ := keytype.Algorithm(pub)
 	line := alg + " " + base64.StdEncoding.EncodeToString(blob)
 	if comment != "" {
 		line += " " + comment
@@ -86,17 +87,17 @@ func parseKeyFields(s string) (crypto.PublicKey, string, error) {
 	r := sshwire.NewReader(blob)
 	blobAlg := r.String()
 	if r.Err() != nil {
-		return nil, "", wrapWire(r.Err())
+		return nil, "", wrapKey(r.Err())
 	}
 	if !bytes.Equal(blobAlg, []byte(alg)) {
-		if sshwire.ECDSACurve(alg) == nil && alg != sshwire.RSA && alg != sshwire.Ed25519 {
+		if keytype.ECDSACurve(alg) == nil && alg != keytype.RSA && alg != keytype.Ed25519 {
 			return nil, "", unsupported(alg)
 		}
-		return nil, "", malformed("line says %s but the key is %s", sshwire.Quote(alg), sshwire.Quote(string(blobAlg)))
+		return nil, "", malformed("line says %s but the key is %s", keytype.Quote(alg), keytype.Quote(string(blobAlg)))
 	}
 	pub, err := parsePublicBlob(blob)
 	if err != nil {
-		return nil, "", wrapWire(err)
+		return nil, "", wrapKey(err)
 	}
 	return pub, comment, nil
 }

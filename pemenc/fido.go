@@ -1,7 +1,10 @@
 package pemenc
 
 import (
+	"crypto"
+
 	"github.com/keyforge/keyforge/fido"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -14,16 +17,28 @@ import (
 // under 1 KiB).
 const maxKeyHandle = 64 << 10
 
+// checkOpenSSHKey is checkSigner, plus the FIDO key handles that only the
+// OpenSSH format holds.
+func checkOpenSSHKey(key crypto.Signer) (crypto.Signer, error) {
+	if sk, ok := key.(*fido.PrivateKey); ok {
+		if _, err := keytype.CheckPublicKey(sk.PublicKey); err != nil {
+			return nil, wrapKey(err)
+		}
+		return sk, nil
+	}
+	return checkSigner(key)
+}
+
 func readSKFields(r *sshwire.Reader, alg string) (*fido.PrivateKey, error) {
-	pub, err := sshwire.ReadPublicKeyFields(r, alg)
+	pub, err := keytype.ReadPublicKeyFields(r, alg)
 	if err != nil {
-		return nil, wrapWire(err)
+		return nil, wrapKey(err)
 	}
 	flags := r.Bytes(1)
 	handle := r.String()
 	reserved := r.String()
 	if r.Err() != nil {
-		return nil, wrapWire(r.Err())
+		return nil, wrapKey(r.Err())
 	}
 	if len(handle) == 0 || len(handle) > maxKeyHandle || len(reserved) > maxKeyHandle {
 		return nil, malformed("security-key handle of %d bytes", len(handle))

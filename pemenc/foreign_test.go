@@ -66,38 +66,6 @@ func TestCompressedECPoints(t *testing.T) {
 	}
 }
 
-// TestForeignFormats: files of other producers are refused with their own
-// sentinel (which also matches ErrUnsupportedFormat) by both parsers.
-func TestForeignFormats(t *testing.T) {
-	for _, c := range []struct {
-		file string
-		want error
-	}{
-		{"dropbear-rsa", ErrDropbearKey},
-		{"dropbear-ed25519", ErrDropbearKey},
-		{"dropbear-ecdsa", ErrDropbearKey},
-		{"sshcom-rsa", ErrSSHComKey},
-		{"ssh1-rsa", ErrSSH1Key},
-		{"rsa-cert.p12", ErrPKCS12},
-		{"rsa-nocert.p12", ErrPKCS12},
-	} {
-		data := readForeign(t, c.file)
-		_, _, err := ParsePrivateKey(data, []byte("pw"))
-		if !errors.Is(err, c.want) || !errors.Is(err, ErrUnsupportedFormat) {
-			t.Errorf("%s: ParsePrivateKey: %v", c.file, err)
-		}
-		_, _, err = ParsePublicKey(data)
-		if !errors.Is(err, c.want) || !errors.Is(err, ErrUnsupportedFormat) {
-			t.Errorf("%s: ParsePublicKey: %v", c.file, err)
-		}
-		for _, other := range []error{ErrMalformed, ErrUnsupportedKeyType} {
-			if errors.Is(err, other) {
-				t.Errorf("%s: also %v", c.file, other)
-			}
-		}
-	}
-}
-
 // TestBareDER: encrypted PKCS#8 DER is decrypted with the passphrase; RSA
 // public keys in PKCS#1 and SPKI DER are read; a private key given for a
 // public one is named.

@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +50,7 @@ func testKeys(t testing.TB) []namedKey {
 }
 
 func mustNorm(k *rsa.PrivateKey) *rsa.PrivateKey {
-	n, err := normaliseRSA(k)
+	n, err := keytype.NormaliseRSA(k)
 	if err != nil {
 		panic(err)
 	}

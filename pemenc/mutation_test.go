@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -61,17 +62,17 @@ func (p *osshParts) armour() []byte { return encodeArmor(opensshPEMType, nil, p.
 
 func edParts(key ed25519.PrivateKey, pk, sk []byte) *osshParts {
 	var f sshwire.Builder
-	f.StringS(sshwire.Ed25519)
+	f.StringS(keytype.Ed25519)
 	f.String(pk)
 	f.String(sk)
-	blob, _ := sshwire.MarshalPublicKey(key.Public())
+	blob, _ := keytype.MarshalPublicKey(key.Public())
 	return &osshParts{cipher: "none", kdf: "none", nkeys: 1, pubs: [][]byte{blob}, c1: 7, c2: 7, fields: f.B, comment: "c"}
 }
 
 // rsaFields writes ssh-rsa private fields; raw, when set, replaces d's mpint body.
 func rsaFields(n, e, d, iqmp, p, q *big.Int, rawD []byte) []byte {
 	var f sshwire.Builder
-	f.StringS(sshwire.RSA)
+	f.StringS(keytype.RSA)
 	f.MPInt(n)
 	f.MPInt(e)
 	if rawD != nil {
@@ -86,7 +87,7 @@ func rsaFields(n, e, d, iqmp, p, q *big.Int, rawD []byte) []byte {
 }
 
 func rsaParts(k *rsa.PrivateKey, fields []byte) *osshParts {
-	blob, _ := sshwire.MarshalPublicKey(k.Public())
+	blob, _ := keytype.MarshalPublicKey(k.Public())
 	return &osshParts{cipher: "none", kdf: "none", nkeys: 1, pubs: [][]byte{blob}, c1: 9, c2: 9, fields: fields, comment: "r"}
 }
 
@@ -132,7 +133,7 @@ func TestMutationTable(t *testing.T) {
 		{"checkint mismatch", mut(func(p *osshParts) { p.c2 = 8 }), "", ErrMalformed, sshRejects, "checkint"},
 		{"zero padding", mut(func(p *osshParts) { p.pad = make([]byte, 8-(8+len(p.fields)+4+1)%8) }), "", ErrMalformed, sshRejects, "padding"},
 		{"unaligned private section", mut(func(p *osshParts) { p.pad = []byte{1} }), "", ErrMalformed, sshRejects, "multiple of 8"},
-		{"envelope key differs", mut(func(p *osshParts) { p.pubs[0], _ = sshwire.MarshalPublicKey(other.Public()) }), "", ErrMalformed, sshRejects, "envelope"},
+		{"envelope key differs", mut(func(p *osshParts) { p.pubs[0], _ = keytype.MarshalPublicKey(other.Public()) }), "", ErrMalformed, sshRejects, "envelope"},
 		{"two keys", mut(func(p *osshParts) { p.nkeys = 2; p.pubs = append(p.pubs, p.pubs[0]) }), "", ErrMalformed, sshRejects, "2 keys"},
 		{"short ed25519 sk", mut(func(p *osshParts) { p.fields = edParts(ed, pk, ed[:32]).fields }), "", ErrMalformed, sshRejects, "64"},
 		{"negative mpint", rsaParts(rk, rsaFields(rk.N, e, nil, iqmp, p, q, append([]byte{0x80}, rk.D.Bytes()...))).armour(), "", ErrMalformed, sshRejects, "negative"},

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -192,7 +193,7 @@ func TestAuthorizedKeyInterop(t *testing.T) {
 		// ssh-keygen -l reads the line; its SHA256 must match ours.
 		p := testtool.WriteFile(t, "k.pub", line)
 		out := string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p))
-		blob, _ := sshwire.MarshalPublicKey(k.key.Public())
+		blob, _ := keytype.MarshalPublicKey(k.key.Public())
 		if !strings.Contains(out, sha256b64(blob)) || !strings.Contains(out, "me@there") {
 			t.Errorf("%s: ssh-keygen -l = %q", k.name, out)
 		}

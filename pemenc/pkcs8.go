@@ -6,11 +6,9 @@ import (
 	"crypto/cipher"
 	"crypto/des"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/md5"
 	"crypto/pbkdf2"
-	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -22,7 +20,7 @@ import (
 	"hash"
 	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // Object identifiers (RFC 8017, RFC 5480, RFC 8410, RFC 8018).
@@ -126,28 +124,10 @@ func curveFromOID(oid asn1.ObjectIdentifier) elliptic.Curve {
 	return nil
 }
 
-// checkSigner accepts the key types keyforge handles.
+// checkSigner accepts the key types keyforge handles, normalised.
 func checkSigner(key any) (crypto.Signer, error) {
-	switch k := key.(type) {
-	case *rsa.PrivateKey:
-		return normaliseRSA(k)
-	case ed25519.PrivateKey:
-		return k, nil
-	case *ecdsa.PrivateKey:
-		if curveName(k.Curve) == "" {
-			return nil, unsupported("ECDSA " + k.Curve.Params().Name)
-		}
-		return k, nil
-	}
-	return nil, unsupportedGo(key)
-}
-
-func curveName(c elliptic.Curve) string {
-	switch c {
-	case elliptic.P256(), elliptic.P384(), elliptic.P521():
-		return c.Params().Name
-	}
-	return ""
+	k, err := keytype.CheckSigner(key)
+	return k, wrapKey(err)
 }
 
 // sec1Key is the head of RFC 5915 ECPrivateKey, enough to name the curve.
@@ -373,7 +353,7 @@ func cbcDecrypt(newBlock func([]byte) (cipher.Block, error), key, iv, ct []byte)
 func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
 	pt, _ := b.header("Proc-Type")
 	if strings.ReplaceAll(pt, " ", "") != "4,ENCRYPTED" {
-		return nil, malformed("unknown Proc-Type %s", sshwire.Quote(pt))
+		return nil, malformed("unknown Proc-Type %s", keytype.Quote(pt))
 	}
 	dek, ok := b.header("DEK-Info")
 	if !ok {

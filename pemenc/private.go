@@ -5,7 +5,7 @@ import (
 	"crypto"
 	"errors"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // ParsePrivateKey reads a private key in any format this package knows,
@@ -21,13 +21,6 @@ func ParsePrivateKey(data, passphrase []byte) (crypto.Signer, string, error) {
 func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
-	}
-	trimmed := bytes.TrimSpace(data)
-	if bytes.HasPrefix(trimmed, []byte("PuTTY-User-Key-File-")) {
-		return nil, "", malformed("a PuTTY .ppk file (read it with package ppk)")
-	}
-	if err := foreignFormat(data); err != nil {
-		return nil, "", err
 	}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
 		if len(data) > 0 && data[0] == 0x30 {
@@ -62,7 +55,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	case "DSA PRIVATE KEY":
 		err = unsupported("DSA")
 	default:
-		err = malformed("PEM type %s is not a private key", sshwire.Quote(b.Type))
+		err = malformed("PEM type %s is not a private key", keytype.Quote(b.Type))
 	}
 	if err != nil {
 		if _, enc := b.header("Proc-Type"); enc && errors.Is(err, ErrMalformed) {

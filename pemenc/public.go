@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
@@ -121,7 +122,7 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 	}
 	pub, err := parsePublicBlob(blob)
 	if err != nil {
-		return nil, "", wrapWire(err)
+		return nil, "", wrapKey(err)
 	}
 	return pub, comment, nil
 }
@@ -238,12 +239,9 @@ func parsePKCS1PublicDER(der []byte) (crypto.PublicKey, error) {
 	if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
 		return nil, malformed("bad PKCS#1 RSAPublicKey")
 	}
-	pub, err := sshwire.NewRSAPublicKey(k.N, k.E)
+	pub, err := keytype.NewRSAPublicKey(k.N, k.E)
 	if err != nil {
-		return nil, wrapWire(err)
-	}
-	if err := checkRSASize(pub); err != nil {
-		return nil, err
+		return nil, wrapKey(err)
 	}
 	return pub, nil
 }
@@ -255,7 +253,7 @@ func checkPublic(pub crypto.PublicKey) (crypto.PublicKey, error) {
 		return nil, unsupportedGo(pub)
 	}
 	p, err := parsePublicBlob(blob)
-	return p, wrapWire(err)
+	return p, wrapKey(err)
 }
 
 type pkcs1Public struct {
@@ -273,9 +271,6 @@ type pkcs1Public struct {
 func ParsePublicKey(data []byte) (crypto.PublicKey, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
-	}
-	if err := foreignFormat(data); err != nil {
-		return nil, "", err
 	}
 	trimmed := bytes.TrimSpace(data)
 	switch {
@@ -337,7 +332,7 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 		}
 		return opensshPublic(b.Bytes)
 	}
-	return nil, "", malformed("PEM type %s is not a public key", sshwire.Quote(b.Type))
+	return nil, "", malformed("PEM type %s is not a public key", keytype.Quote(b.Type))
 }
 
 // opensshPublic returns the envelope public key of an OpenSSH private key,
@@ -353,7 +348,7 @@ func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
 	nkeys := r.Uint32()
 	pubBlob := r.String()
 	if r.Err() != nil {
-		return nil, "", wrapWire(r.Err())
+		return nil, "", wrapKey(r.Err())
 	}
 	if nkeys != 1 {
 		return nil, "", malformed("%d keys in file, want 1", nkeys)
@@ -366,7 +361,7 @@ func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
 		return k.Public(), c, nil
 	}
 	pub, err := parsePublicBlob(pubBlob)
-	return pub, "", wrapWire(err)
+	return pub, "", wrapKey(err)
 }
 
 // unescapeRFC4716 undoes the backslash escapes puttygen writes (and reads)
@@ -383,4 +378,17 @@ func unescapeRFC4716(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// parsePublicBlob parses an SSH public-key blob under keyforge's key-type
+// checks (keytype: RSA size policy, curves).
+func parsePublicBlob(blob []byte) (crypto.PublicKey, error) {
+	pub, err := keytype.ParsePublicKey(blob)
+	return pub, wrapKey(err)
+}
+
+// marshalPublicBlob is the SSH public-key blob of a supported key.
+func marshalPublicBlob(pub crypto.PublicKey) ([]byte, error) {
+	b, err := keytype.MarshalPublicKey(pub)
+	return b, wrapKey(err)
 }

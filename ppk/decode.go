@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // PuTTY's limits (sshpubk.c): a key blob of at most 256 KiB, so fewer than
@@ -246,7 +246,7 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	if f.alg == "" || s.pos >= len(s.b) {
 		return nil, malformed("truncated file")
 	}
-	if !supportedAlg(f.alg) {
+	if !keytype.Supported(f.alg) {
 		return nil, unsupported(f.alg)
 	}
 	var err error
@@ -257,7 +257,7 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		return nil, malformed("truncated file")
 	}
 	if f.encryption != EncryptionNone && f.encryption != EncryptionAES {
-		return nil, fmt.Errorf("%w %s", ErrUnsupportedEncryption, sshwire.Quote(f.encryption))
+		return nil, fmt.Errorf("%w %s", ErrUnsupportedEncryption, keytype.Quote(f.encryption))
 	}
 	if f.comment, err = s.field("Comment"); err != nil {
 		return nil, err
@@ -281,7 +281,7 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		case Argon2id, Argon2i, Argon2d:
 			p.kdf = v
 		default:
-			return nil, fmt.Errorf("%w: key derivation %s", ErrUnsupportedEncryption, sshwire.Quote(v))
+			return nil, fmt.Errorf("%w: key derivation %s", ErrUnsupportedEncryption, keytype.Quote(v))
 		}
 		for _, x := range []struct {
 			name string

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -293,7 +294,7 @@ func TestShortEd25519Seed(t *testing.T) {
 	m := getMatrix(t)
 	seed := append(bytes.Repeat([]byte{9}, 29), 0, 0, 0)
 	key := ed25519.NewKeyFromSeed(seed)
-	pub, _ := sshwire.MarshalPublicKey(key.Public())
+	pub, _ := keytype.MarshalPublicKey(key.Public())
 	for _, n := range []int{29, 30, 31, 32} {
 		var b sshwire.Builder
 		b.String(seed[:n])
@@ -331,7 +332,7 @@ func TestRSARepair(t *testing.T) {
 		t.Fatal(err)
 	}
 	rk := k.PrivateKey.(*rsa.PrivateKey)
-	pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+	pub, _ := keytype.MarshalPublicKey(&rk.PublicKey)
 	var b sshwire.Builder
 	b.MPInt(rk.D)
 	b.MPInt(rk.Primes[1]) // smaller prime first
@@ -368,7 +369,7 @@ func TestRSALargeD(t *testing.T) {
 	rk := k.PrivateKey.(*rsa.PrivateKey)
 	one := big.NewInt(1)
 	phi := new(big.Int).Mul(new(big.Int).Sub(rk.Primes[0], one), new(big.Int).Sub(rk.Primes[1], one))
-	pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+	pub, _ := keytype.MarshalPublicKey(&rk.PublicKey)
 	var b sshwire.Builder
 	b.MPInt(new(big.Int).Add(rk.D, new(big.Int).Lsh(phi, 3)))
 	b.MPInt(rk.Primes[0])
@@ -387,13 +388,13 @@ func TestRSALargeD(t *testing.T) {
 // TestInconsistent: a private half that is not the public key's is refused
 // although the MAC is right.
 func TestInconsistent(t *testing.T) {
-	edPub, _ := sshwire.MarshalPublicKey(ed25519.NewKeyFromSeed(testSeed).Public())
+	edPub, _ := keytype.MarshalPublicKey(ed25519.NewKeyFromSeed(testSeed).Public())
 	var b sshwire.Builder
 	b.String(bytes.Repeat([]byte{1}, 32))
 	cases := map[string][]byte{"ed25519": buildPlain(3, "ssh-ed25519", "x", edPub, b.B)}
 
 	ek, _ := ecdsa.GenerateKey(elliptic.P256(), zeroReader{})
-	ePub, _ := sshwire.MarshalPublicKey(ek.Public())
+	ePub, _ := keytype.MarshalPublicKey(ek.Public())
 	b = sshwire.Builder{}
 	b.MPInt(big.NewInt(7))
 	cases["ecdsa"] = buildPlain(3, "ecdsa-sha2-nistp256", "x", ePub, b.B)
@@ -407,7 +408,7 @@ func TestInconsistent(t *testing.T) {
 		if c.keyType == "rsa-2048" && c.version == 2 && !c.encrypted {
 			k, _ := Decode(c.data, nil, nil)
 			rk := k.PrivateKey.(*rsa.PrivateKey)
-			pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+			pub, _ := keytype.MarshalPublicKey(&rk.PublicKey)
 			for name, f := range map[string][4]*big.Int{
 				"rsa wrong d":   {new(big.Int).Add(rk.D, big.NewInt(2)), rk.Primes[0], rk.Primes[1], big.NewInt(1)},
 				"rsa wrong p":   {rk.D, new(big.Int).Add(rk.Primes[0], big.NewInt(2)), rk.Primes[1], big.NewInt(1)},
@@ -464,7 +465,7 @@ func forgedRSA(t testing.TB, nbits, pbits int) (n, e, d, p, q *big.Int) {
 func TestForgedUnbalancedRSA(t *testing.T) {
 	for _, bits := range [][2]int{{2048, 1900}, {16384, 16000}} {
 		n, e, d, p, q := forgedRSA(t, bits[0], bits[1])
-		pub, err := sshwire.MarshalPublicKey(&rsa.PublicKey{N: n, E: int(e.Int64())})
+		pub, err := keytype.MarshalPublicKey(&rsa.PublicKey{N: n, E: int(e.Int64())})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -517,7 +518,7 @@ func TestVersion1(t *testing.T) {
 func TestPublicBlobTrailingBytes(t *testing.T) {
 	testtool.Require(t, "puttygen")
 	key := ed25519.NewKeyFromSeed(testSeed)
-	pub, _ := sshwire.MarshalPublicKey(key.Public())
+	pub, _ := keytype.MarshalPublicKey(key.Public())
 	var priv sshwire.Builder
 	priv.String(testSeed)
 	data := buildPlain(3, "ssh-ed25519", "trailing", append(pub, 0, 1, 2, 3), priv.B)
@@ -534,12 +535,12 @@ func TestPublicBlobTrailingBytes(t *testing.T) {
 	if err != nil || !kp.PublicKey.(ed25519.PublicKey).Equal(key.Public()) {
 		t.Errorf("DecodePublic: %v", err)
 	}
-	line, _ := sshwire.MarshalPublicKey(k.PublicKey)
+	line, _ := keytype.MarshalPublicKey(k.PublicKey)
 	if !strings.Contains(want, base64.StdEncoding.EncodeToString(line)) {
 		t.Errorf("puttygen -L = %q", want)
 	}
 	// sshwire.ParsePublicKey itself stays strict.
-	if _, err := sshwire.ParsePublicKey(append(pub, 0)); err == nil {
+	if _, err := keytype.ParsePublicKey(append(pub, 0)); err == nil {
 		t.Error("ParsePublicKey accepted trailing bytes")
 	}
 }

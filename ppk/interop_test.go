@@ -15,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -69,11 +69,11 @@ func readFile(t testing.TB, p string) []byte {
 // authorizedLine is what puttygen -L prints for pub.
 func authorizedLine(t testing.TB, pub crypto.PublicKey, comment string) string {
 	t.Helper()
-	blob, err := sshwire.MarshalPublicKey(pub)
+	blob, err := keytype.MarshalPublicKey(pub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alg, _ := sshwire.PublicKeyAlgorithm(pub)
+	alg, _ := keytype.Algorithm(pub)
 	return alg + " " + base64.StdEncoding.EncodeToString(blob) + " " + comment + "\n"
 }
 

@@ -82,7 +82,7 @@ func argon2Mode(kdf string) argon2.Mode {
 // keys holds the AES-256 key, IV and MAC key of a file.
 type keys struct{ cipherKey, iv, macKey []byte }
 
-// deriveKeys computes the cipher and MAC keys (doc/ppk.md). Callers
+// deriveKeys computes the cipher and MAC keys as PuTTY does. Callers
 // have checked p already.
 func deriveKeys(version int, encrypted bool, pass []byte, p *argon2Params) (keys, error) {
 	if version == 3 {

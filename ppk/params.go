@@ -10,9 +10,9 @@ import (
 // comma-separated key=value pairs out of kdf (argon2id, argon2i, argon2d),
 // memory (KiB), passes and parallelism, into opts, and checks the result
 // against the rules Encode applies (PuTTY's, then the default ParseOptions
-// ceilings), so a caller learns of a bad value before any work. Fields not
-// named keep their values.
-func ParseKDFParams(s string, opts *EncodeOptions) error {
+// ceilings, or those of limits when not nil), so a caller learns of a bad
+// value before any work. Fields not named keep their values.
+func ParseKDFParams(s string, opts *EncodeOptions, limits *DecodeOptions) error {
 	o := *opts
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
@@ -43,7 +43,7 @@ func ParseKDFParams(s string, opts *EncodeOptions) error {
 			return fmt.Errorf("%w: unknown KDF parameter %q (kdf, memory, passes, parallelism)", ErrUnsafeKDF, k)
 		}
 	}
-	if err := o.checkKDF(); err != nil {
+	if err := o.checkKDF(limits); err != nil {
 		return err
 	}
 	*opts = o
@@ -51,7 +51,7 @@ func ParseKDFParams(s string, opts *EncodeOptions) error {
 }
 
 // checkKDF applies Encode's checks to the KDF fields without running it.
-func (o *EncodeOptions) checkKDF() error {
+func (o *EncodeOptions) checkKDF(limits *DecodeOptions) error {
 	p := &argon2Params{kdf: DefaultKDF, memory: o.Memory, passes: o.Passes, parallelism: o.Parallelism}
 	if p.memory == 0 {
 		p.memory = DefaultMemory
@@ -65,5 +65,5 @@ func (o *EncodeOptions) checkKDF() error {
 	if err := p.checkPuTTY(); err != nil {
 		return err
 	}
-	return p.checkCeilings(nil)
+	return p.checkCeilings(limits)
 }

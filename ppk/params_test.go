@@ -7,7 +7,7 @@ import (
 
 func TestParseKDFParams(t *testing.T) {
 	var o EncodeOptions
-	if err := ParseKDFParams("kdf=Argon2d,memory=16384,passes=3,parallelism=2", &o); err != nil {
+	if err := ParseKDFParams("kdf=Argon2d,memory=16384,passes=3,parallelism=2", &o, nil); err != nil {
 		t.Fatal(err)
 	}
 	if o.KDF != Argon2d || o.Memory != 16384 || o.Passes != 3 || o.Parallelism != 2 {
@@ -21,7 +21,7 @@ func TestParseKDFParams(t *testing.T) {
 		"parallelism=16777216",    // PuTTY's parallelism limit
 	} {
 		o := EncodeOptions{Memory: 77}
-		err := ParseKDFParams(bad, &o)
+		err := ParseKDFParams(bad, &o, nil)
 		if !errors.Is(err, ErrUnsafeKDF) {
 			t.Errorf("%q: err = %v, want ErrUnsafeKDF", bad, err)
 		}

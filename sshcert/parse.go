@@ -189,8 +189,5 @@ func clone(b []byte) []byte {
 
 // wire maps a wire or key-type error onto this package's sentinels, once.
 func wire(err error) error {
-	if msg, ok := strings.CutPrefix(err.Error(), sshwire.ErrMalformed.Error()+": "); ok {
-		return fmt.Errorf("%w: %s", ErrMalformed, msg)
-	}
 	return keytype.Wrap(err, ErrMalformed, ErrUnsupportedKeyType)
 }

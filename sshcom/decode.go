@@ -220,6 +220,4 @@ func unarmor(data []byte) (comment string, blob []byte, err error) {
 	return comment, blob, nil
 }
 
-func trimWire(err error) string {
-	return strings.TrimPrefix(err.Error(), sshwire.ErrMalformed.Error()+": ")
-}
+func trimWire(err error) string { return err.Error() }

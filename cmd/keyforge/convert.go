@@ -13,7 +13,7 @@ import (
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT [--force]] [--] IN"
+const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--max-kdf-work N] [--comment C] [-o OUT [--force]] [--] IN"
 
 // Output formats of convert. Private ones need a private key as input.
 var convertFormats = map[string]struct {
@@ -48,7 +48,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	passFile := fs.String("passphrase-file", "", "passphrase of the input key: first line of `F`")
 	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output (ppk, ppk2, openssh) with the first line of `G`; empty means unencrypted")
 	ppkParam := fs.String("ppk-param", "", "PPK v3 KDF `params`: kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N")
-	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
+	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24; above 200 needs --max-kdf-work)")
+	kdfWork := addKDFFlag(fs)
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
 	outPath := outFlag(fs, "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
@@ -70,17 +71,30 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
 		return usageError(stderr, fs, convertSynopsis, msg)
 	}
+	lim, err := kdfLimitsFlag(*kdfWork)
+	if err != nil {
+		return usageError(stderr, fs, convertSynopsis, err.Error())
+	}
 	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
 	if comment.set {
 		opts.comment = &comment.v
 	}
 	if *ppkParam != "" {
-		if err := ppk.ParseKDFParams(*ppkParam, &opts.ppk); err != nil {
-			return usageError(stderr, fs, convertSynopsis, "--ppk-param: "+strings.TrimPrefix(err.Error(), ppk.ErrUnsafeKDF.Error()+": "))
+		if err := ppk.ParseKDFParams(*ppkParam, &opts.ppk, &lim.ppk); err != nil {
+			msg := "--ppk-param: " + strings.TrimPrefix(err.Error(), ppk.ErrUnsafeKDF.Error()+": ")
+			if strings.Contains(msg, "ceiling") {
+				msg += "; raise the ceilings with --max-kdf-work"
+			}
+			return usageError(stderr, fs, convertSynopsis, msg)
 		}
 	}
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	if *kdfRounds > lim.pem.MaxBcryptRounds {
+		// keyforge would refuse to read what it wrote.
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d rounds keyforge reads; raise both with %s",
+			*kdfRounds, lim.pem.MaxBcryptRounds, raiseHint(uint64(*kdfRounds), pemenc.DefaultMaxBcryptRounds)))
 	}
 	if err := checkOutput(*outPath, *force); err != nil {
 		return fail(stderr, err)
@@ -99,7 +113,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	k, err := loadKey(data, pass, f.private)
+	k, err := loadKey(data, pass, f.private, lim)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}

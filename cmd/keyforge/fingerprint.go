@@ -10,7 +10,7 @@ import (
 	"github.com/keyforge/keyforge/keyfile"
 )
 
-const fingerprintSynopsis = "fingerprint [--json] [--passphrase-file F] [--] FILE"
+const fingerprintSynopsis = "fingerprint [--json] [--passphrase-file F] [--max-kdf-work N] [--] FILE"
 
 // fingerprintJSON is `keyforge fingerprint --json`. EC2Import is what
 // ImportKeyPair shows for the key (RSA, Ed25519); EC2Create what
@@ -30,9 +30,14 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	fs := newFlagSet("fingerprint")
 	asJSON := fs.Bool("json", false, "print all fingerprints as JSON")
 	passFile := fs.String("passphrase-file", "", "read the key's passphrase from the first line of `F`")
+	kdfWork := addKDFFlag(fs)
 	ops, code, ok := parseArgs(fs, fingerprintSynopsis, args, stdout, stderr)
 	if !ok {
 		return code
+	}
+	lim, err := kdfLimitsFlag(*kdfWork)
+	if err != nil {
+		return usageError(stderr, fs, fingerprintSynopsis, err.Error())
 	}
 	if len(ops) != 1 {
 		return usageError(stderr, fs, fingerprintSynopsis, "expected exactly one key FILE")
@@ -48,7 +53,7 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	if err != nil {
 		return fail(stderr, err)
 	}
-	k, err := loadKey(data, pass, false)
+	k, err := loadKey(data, pass, false, lim)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}

@@ -21,7 +21,7 @@ func FuzzLoadKey(f *testing.F) {
 	f.Add([]byte("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"), []byte(nil))
 	f.Fuzz(func(t *testing.T, data, pass []byte) {
 		for _, needPrivate := range []bool{false, true} {
-			k, err := loadKey(data, pass, needPrivate)
+			k, err := loadKey(data, pass, needPrivate, fuzzLimits)
 			if err != nil {
 				continue
 			}

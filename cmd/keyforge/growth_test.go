@@ -34,7 +34,7 @@ func TestLoadKeyGrowth(t *testing.T) {
 	} {
 		for _, need := range []bool{false, true} {
 			c := c
-			c.Decode = func(b []byte) { loadKey(b, nil, need) }
+			c.Decode = func(b []byte) { loadKey(b, nil, need, nil) }
 			if need {
 				c.Name += "-private"
 			}

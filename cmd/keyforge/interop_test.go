@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -124,7 +125,7 @@ func spkiOfBlob(t *testing.T, b64 string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,7 +484,8 @@ func TestPassphraseFileLikePuttygen(t *testing.T) {
 	dir := t.TempDir()
 	bare := filepath.Join(dir, "bare")
 	os.WriteFile(bare, []byte("abc"), 0o600)
-	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz"} {
+	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz",
+		"nul": "abc\x00def\n", "nul-at-end": "abc\x00"} {
 		t.Run(name, func(t *testing.T) {
 			pf := filepath.Join(dir, name)
 			os.WriteFile(pf, []byte(content), 0o600)
@@ -512,10 +514,12 @@ func TestFingerprintPlainLikeSSHKeygen(t *testing.T) {
 	os.Chmod(p("pkcs1"), 0o600)
 	line := testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p("pkcs1"))
 	os.WriteFile(p("nocomment.pub"), []byte(strings.Join(fields(line)[:2], " ")+"\n"), 0o644)
+	os.WriteFile(p("trailing.pub"), []byte(strings.Join(fields(line)[:2], " ")+"  two  words \t \n"), 0o644)
+	os.WriteFile(p("blank-comment.pub"), []byte(strings.Join(fields(line)[:2], " ")+" \t  \n"), 0o644)
 	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1"} {
 		os.Remove(p(f) + ".pub") // make ssh-keygen read the private file
 	}
-	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub"} {
+	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub", "trailing.pub", "blank-comment.pub"} {
 		want := string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p(f)))
 		if got := mustRun(t, "fingerprint", p(f)); got != want {
 			t.Errorf("%s: keyforge %q, ssh-keygen %q", f, got, want)

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto"
 	"errors"
+	"fmt"
 
 	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
@@ -13,15 +14,22 @@ var errNeedPassphrase = errors.New("the key is encrypted: give its passphrase wi
 // loadKey reads a private or public key in any format keyforge reads. With
 // needPrivate false, an encrypted key without a passphrase yields its public
 // half when the format keeps that in the clear (PPK, OpenSSH), as
-// `puttygen -l` and `ssh-keygen -l` do.
-func loadKey(data, passphrase []byte, needPrivate bool) (*keyfile.Key, error) {
-	k, err := keyfile.Parse(data, &keyfile.ParseOptions{Passphrase: passphrase})
+// `puttygen -l` and `ssh-keygen -l` do. lim sets the KDF ceilings (nil: the
+// defaults).
+func loadKey(data, passphrase []byte, needPrivate bool, lim *kdfLimits) (*keyfile.Key, error) {
+	if lim == nil {
+		lim = defaultKDFLimits
+	}
+	k, err := keyfile.Parse(data, &keyfile.ParseOptions{Passphrase: passphrase, PEM: lim.pem, PPK: lim.ppk})
 	var missing *keyfile.PassphraseMissingError
 	if errors.As(err, &missing) {
 		if needPrivate || missing.PublicKey == nil {
 			return nil, errNeedPassphrase
 		}
 		return &keyfile.Key{Format: missing.Format, PublicKey: missing.PublicKey, Comment: missing.Comment, Encrypted: true}, nil
+	}
+	if errors.Is(err, keyfile.ErrUnsafeKDF) {
+		return nil, fmt.Errorf("%w (raise the ceilings with --max-kdf-work)", err)
 	}
 	if err != nil {
 		return nil, err

@@ -276,9 +276,11 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 }
 
 // readPassphrase returns the first line of path without its line ending,
-// as puttygen reads passphrase files: everything before the first CR or LF
-// (so "pw\r\n", "pw\r" and "pw\rjunk" all mean "pw", as puttygen 0.78
-// reads them). An empty path means no passphrase.
+// as puttygen reads passphrase files: everything before the first CR, LF
+// or NUL (so "pw\r\n", "pw\r", "pw\rjunk" and "pw\x00junk" all mean "pw",
+// as puttygen 0.78 --old-passphrase and openssl -passin file: read them;
+// ssh-keygen takes passphrases only from a terminal or -P/-N, which cannot
+// hold a NUL either). An empty path means no passphrase.
 func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if path == "" {
 		return nil, nil
@@ -287,7 +289,7 @@ func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading passphrase file: %w", err)
 	}
-	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+	if i := bytes.IndexAny(data, "\r\n\x00"); i >= 0 {
 		data = data[:i]
 	}
 	return data, nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // Sizes are the input sizes tried, 64 KiB to 1 MiB (16× apart).
@@ -35,6 +36,9 @@ type Cost struct {
 	Input   int
 	Bytes   uint64 // bytes allocated
 	Objects uint64 // heap objects allocated
+	// CPU is the process CPU time per run, logged for information only:
+	// timings are never asserted (a shared machine makes them noise).
+	CPU time.Duration
 }
 
 // Measure returns what one run of decode on data allocates (the mean of a
@@ -45,14 +49,17 @@ func Measure(data []byte, decode func([]byte)) Cost {
 	const runs = 3
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu := cpuTime()
 	for range runs {
 		decode(data)
 	}
+	cpu = cpuTime() - cpu
 	runtime.ReadMemStats(&after)
 	return Cost{
 		Input:   len(data),
 		Bytes:   (after.TotalAlloc - before.TotalAlloc) / runs,
 		Objects: (after.Mallocs - before.Mallocs) / runs,
+		CPU:     cpu / runs,
 	}
 }
 
@@ -77,7 +84,7 @@ func Check(t *testing.T, cases ...Case) {
 			for i, n := range sizes {
 				data := c.Build(n)
 				got := Measure(data, c.Decode)
-				t.Logf("%8d bytes in: %10d bytes, %7d objects allocated", got.Input, got.Bytes, got.Objects)
+				t.Logf("%8d bytes in: %10d bytes, %7d objects allocated, %v CPU", got.Input, got.Bytes, got.Objects, got.CPU)
 				// A constant allowance covers fixed costs (keys, tables).
 				if limit := perByte*float64(got.Input) + 64<<10; float64(got.Bytes) > limit {
 					t.Fatalf("%d-byte input allocates %d bytes (%.1f per input byte; limit %.0f)",
