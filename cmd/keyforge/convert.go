@@ -13,28 +13,14 @@ import (
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--max-kdf-work N] [--comment C] [-o OUT [--force]] [--] IN"
-
-// Output formats of convert. Private ones need a private key as input.
-var convertFormats = map[string]struct {
-	private bool
-	help    string
-}{
-	"ppk":     {true, "PuTTY key file version 3"},
-	"ppk2":    {true, "PuTTY key file version 2"},
-	"openssh": {true, "OpenSSH openssh-key-v1 private key"},
-	"pkcs1":   {true, "PKCS#1 RSA PRIVATE KEY (RSA only)"},
-	"pkcs8":   {true, "PKCS#8 PRIVATE KEY"},
-	"public":  {false, "authorized_keys line with comment"},
-	"rfc4716": {false, "RFC 4716 SSH2 public key block"},
-	"pkix":    {false, "PKIX PUBLIC KEY PEM"},
-}
+const convertSynopsis = "convert --to FORMAT [--der] [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--max-kdf-work N] [--comment C] [-o OUT [--force]] [--] IN"
 
 // puttygen names OpenSSH and PEM keys without a comment this way on import.
 const importedComment = "imported-openssh-key"
 
 type convertOpts struct {
 	to         string
+	der        bool
 	newPass    []byte
 	ppk        ppk.EncodeOptions
 	kdfRounds  int
@@ -44,11 +30,12 @@ type convertOpts struct {
 
 func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("convert")
-	to := fs.String("to", "", "output `FORMAT`: ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix")
+	to := fs.String("to", "", formatsHelp())
+	der := fs.Bool("der", false, "write the DER form instead of PEM ("+formatNames(func(f outFormat) bool { return f.der })+")")
 	passFile := fs.String("passphrase-file", "", "passphrase of the input key: first line of `F`")
-	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output (ppk, ppk2, openssh) with the first line of `G`; empty means unencrypted")
+	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output ("+formatNames(func(f outFormat) bool { return f.encrypt })+") with the first line of `G`; empty means unencrypted")
 	ppkParam := fs.String("ppk-param", "", "PPK v3 KDF `params`: kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N")
-	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24; above 200 needs --max-kdf-work)")
+	kdfRounds := fs.Int("kdf-rounds", 0, "KDF `rounds`: bcrypt rounds of encrypted openssh output (default 24; above 200 needs --max-kdf-work), PBKDF2 iterations of pkcs8-encrypted (default 100000)")
 	kdfWork := addKDFFlag(fs)
 	var comment optString
 	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
@@ -61,9 +48,12 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(ops) != 1 {
 		return usageError(stderr, fs, convertSynopsis, "expected exactly one input file IN")
 	}
-	f, known := convertFormats[*to]
+	f, known := lookupFormat(*to)
 	if !known {
-		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of %s (got %q)", formatNames(nil), *to))
+	}
+	if *der && !f.der {
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--der: --to %s has no DER form (formats with one: %s)", *to, formatNames(func(f outFormat) bool { return f.der })))
 	}
 	if *force && *outPath == "" {
 		return usageError(stderr, fs, convertSynopsis, "--force applies to -o/--out only")
@@ -75,7 +65,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, fs, convertSynopsis, err.Error())
 	}
-	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
+	opts := convertOpts{to: *to, kdfRounds: *kdfRounds, der: *der}
 	if comment.set {
 		opts.comment = &comment.v
 	}
@@ -91,7 +81,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
 	}
-	if *kdfRounds > lim.pem.MaxBcryptRounds {
+	if *to == "openssh" && *kdfRounds > lim.pem.MaxBcryptRounds {
 		// keyforge would refuse to read what it wrote.
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d rounds keyforge reads; raise both with %s",
 			*kdfRounds, lim.pem.MaxBcryptRounds, raiseHint(uint64(*kdfRounds), pemenc.DefaultMaxBcryptRounds)))
@@ -143,29 +133,36 @@ func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds
 	if ppkParam != "" && to != "ppk" {
 		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
 	}
-	if kdfRounds != 0 && to != "openssh" {
-		return fmt.Sprintf("--kdf-rounds applies to --to openssh only, not --to %s", to)
+	if kdfRounds != 0 && to != "openssh" && to != "pkcs8" && to != "pkcs8-encrypted" {
+		return fmt.Sprintf("--kdf-rounds applies to --to openssh, pkcs8 and pkcs8-encrypted only, not --to %s", to)
 	}
-	if comment {
-		switch to {
-		case "pkcs1", "pkcs8", "pkix":
-			return fmt.Sprintf("--comment: --to %s has no comment field", to)
-		}
+	if kdfRounds > pemenc.DefaultMaxPBKDF2Iterations && to != "openssh" {
+		return fmt.Sprintf("--kdf-rounds %d: above the %d PBKDF2 iterations keyforge reads by default", kdfRounds, pemenc.DefaultMaxPBKDF2Iterations)
+	}
+	if f, _ := lookupFormat(to); comment && !f.comment {
+		return fmt.Sprintf("--comment: --to %s has no comment field", to)
 	}
 	return ""
 }
 
 func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
+	out, err := encode(k, o)
+	if err != nil || !o.der {
+		return out, err
+	}
+	return toDER(out)
+}
+
+func encode(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	comment := k.Comment
 	if o.comment != nil {
 		comment = *o.comment
 	}
-	if o.hasNewPass {
-		switch o.to {
-		case "ppk", "ppk2", "openssh":
-		default:
-			return nil, fmt.Errorf("--to %s cannot be encrypted; use ppk, ppk2 or openssh with --new-passphrase-file", o.to)
-		}
+	if f, _ := lookupFormat(o.to); o.hasNewPass && !f.encrypt {
+		return nil, fmt.Errorf("--to %s cannot be encrypted; formats that can: %s", o.to, formatNames(func(f outFormat) bool { return f.encrypt }))
+	}
+	if o.to == "pkcs8" && o.hasNewPass {
+		o.to = "pkcs8-encrypted"
 	}
 	switch o.to {
 	case "ppk", "ppk2":
@@ -201,7 +198,7 @@ func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	case "pkix":
 		return pemenc.EncodePKIXPublicKey(k.PublicKey)
 	}
-	return nil, fmt.Errorf("unknown format %q", o.to)
+	return encodeMore(k, o, comment)
 }
 
 func typeName(pub crypto.PublicKey) string {

@@ -82,6 +82,9 @@ func fingerprints(k *keyfile.Key) (*fingerprintJSON, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k.Certificate != nil {
+		typ += "-CERT" // ssh-keygen -l shows the certified key so
+	}
 	res := &fingerprintJSON{Type: typ, Bits: bits, Comment: k.Comment}
 	if res.SHA256, err = fingerprint.SHA256(k.PublicKey); err != nil {
 		return nil, err
@@ -91,6 +94,9 @@ func fingerprints(k *keyfile.Key) (*fingerprintJSON, error) {
 	}
 	switch k.PublicKey.(type) {
 	case *rsa.PublicKey, ed25519.PublicKey:
+		if k.Certificate != nil {
+			break // EC2 imports no certificates
+		}
 		if res.EC2Import, err = fingerprint.EC2Imported(k.PublicKey); err != nil {
 			return nil, err
 		}
@@ -101,7 +107,7 @@ func fingerprints(k *keyfile.Key) (*fingerprintJSON, error) {
 			return nil, err
 		}
 	}
-	if _, ok := k.PublicKey.(ed25519.PublicKey); ok {
+	if _, ok := k.PublicKey.(ed25519.PublicKey); ok && k.Certificate == nil {
 		res.EC2Create = res.EC2Import
 	}
 	return res, nil

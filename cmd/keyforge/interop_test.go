@@ -54,6 +54,9 @@ func (c cleanupM) Run() int {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	for _, d := range inDirs {
+		os.RemoveAll(d)
+	}
 	return code
 }
 
@@ -155,7 +158,7 @@ func TestConvertMatrix(t *testing.T) {
 					t.Fatalf("exit %d: %s", code, errOut)
 				}
 				st, _ := os.Stat(out)
-				private := convertFormats[to].private
+				private := mustFormat(to).private
 				if private && st.Mode().Perm() != 0o600 {
 					t.Fatalf("private output mode %v", st.Mode().Perm())
 				}

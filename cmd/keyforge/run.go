@@ -34,6 +34,7 @@ var commands = []struct {
 	{"import", importSynopsis, runImport},
 	{"fingerprint", fingerprintSynopsis, runFingerprint},
 	{"convert", convertSynopsis, runConvert},
+	{"inspect", inspectSynopsis, runInspect},
 }
 
 func usageText() string {
