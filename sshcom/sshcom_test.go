@@ -142,6 +142,14 @@ func TestPuttygenReadsOurs(t *testing.T) {
 			if comment != tc.comment {
 				t.Errorf("puttygen reads comment %q, want %q", comment, tc.comment)
 			}
+			if tc.pass == "" {
+				// ssh-keygen -i reads unencrypted ssh.com keys too.
+				pem := testtool.Run(t, nil, "ssh-keygen", "-i", "-f", p)
+				k, _, err := pemenc.ParsePrivateKey(pem, nil)
+				if err != nil || !sameRSA(k, key) {
+					t.Errorf("ssh-keygen -i: %v", err)
+				}
+			}
 			back, err := sshcom.Decode(enc, []byte(tc.pass), nil)
 			if err != nil || !sameRSA(back.PrivateKey, key) || back.Comment != tc.comment {
 				t.Errorf("round trip: %v", err)
