@@ -73,3 +73,20 @@ func ExampleParsePublicKey() {
 	// true pemenc: unsupported key type "ssh-dss"
 	// ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2 spec vector
 }
+
+// Write an encrypted PKCS#8 key as `openssl pkcs8 -topk8 -v2 aes-256-cbc`
+// does, its DER form, and read it back.
+func ExampleEncodeEncryptedPKCS8PrivateKey() {
+	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	out, err := pemenc.EncodeEncryptedPKCS8PrivateKey(key, []byte("secret"), &pemenc.PKCS8EncryptOptions{Iterations: 10000})
+	if err != nil {
+		panic(err)
+	}
+	der, _ := pemenc.PEMToDER(out)
+	back, _, err := pemenc.ParsePrivateKey(out, []byte("secret"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.SplitN(string(out), "\n", 2)[0], der[0] == 0x30, back.Public().(ed25519.PublicKey).Equal(key.Public()))
+	// Output: -----BEGIN ENCRYPTED PRIVATE KEY----- true true
+}

@@ -13,6 +13,8 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"io"
+
+	"github.com/keyforge/keyforge/fido"
 )
 
 // PKCS8EncryptOptions configures EncodeEncryptedPKCS8PrivateKey; nil means
@@ -163,6 +165,9 @@ func EncodePKCS1PublicKeyDER(pub *rsa.PublicKey) ([]byte, error) {
 // EncodePKIXPublicKeyDER returns the DER of pub's SubjectPublicKeyInfo
 // (`openssl pkey -pubout -outform DER`; EC2 ImportKeyPair reads it).
 func EncodePKIXPublicKeyDER(pub crypto.PublicKey) ([]byte, error) {
+	if alg := fido.Algorithm(pub); alg != "" {
+		return nil, fmt.Errorf("%w %s: a FIDO security key has no PKIX form", ErrUnsupportedKeyType, alg)
+	}
 	if _, err := checkPublic(pub); err != nil {
 		return nil, err
 	}

@@ -130,12 +130,9 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 // EncodePKIXPublicKey returns pub as a PKIX "PUBLIC KEY" (SubjectPublicKeyInfo)
 // PEM block, 64 columns, as `openssl pkey -pubout` writes it.
 func EncodePKIXPublicKey(pub crypto.PublicKey) ([]byte, error) {
-	if _, err := marshalPublicBlob(pub); err != nil {
-		return nil, unsupportedGo(pub)
-	}
-	der, err := x509.MarshalPKIXPublicKey(pub)
+	der, err := EncodePKIXPublicKeyDER(pub)
 	if err != nil {
-		return nil, fmt.Errorf("pemenc: %w", err)
+		return nil, err
 	}
 	return encodeArmor("PUBLIC KEY", nil, der, 64), nil
 }

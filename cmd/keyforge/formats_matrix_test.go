@@ -1,12 +1,18 @@
 package main
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/keyforge/keyforge/fido"
 	"github.com/keyforge/keyforge/internal/testtool"
 	"github.com/keyforge/keyforge/keyfile"
 	"github.com/keyforge/keyforge/pemenc"
@@ -354,6 +360,51 @@ func TestCertificateLikeSSHKeygen(t *testing.T) {
 		// The certified key converts like any public key.
 		if got := strings.Fields(mustRun(t, "convert", "--to", "public", cert)); got[0]+" "+got[1] != byType[c.key].line {
 			t.Errorf("case %d: convert --to public gives another key", i)
+		}
+	}
+}
+
+// TestFIDOHandles: a security-key handle file (made in PROTOCOL.u2f's
+// layout; no authenticator here) is fingerprinted and converted as
+// ssh-keygen does, and refused by formats that cannot hold it.
+func TestFIDOHandles(t *testing.T) {
+	testtool.Require(t, "ssh-keygen")
+	for _, alg := range []string{fido.AlgEd25519, fido.AlgECDSAP256} {
+		var pub crypto.PublicKey
+		if alg == fido.AlgEd25519 {
+			pk, _, _ := ed25519.GenerateKey(rand.Reader)
+			pub = &fido.Ed25519PublicKey{Key: pk, Application: "ssh:"}
+		} else {
+			k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+			pub = &fido.ECDSAPublicKey{Key: &k.PublicKey, Application: "ssh:"}
+		}
+		h := &fido.PrivateKey{PublicKey: pub, Flags: fido.FlagUserPresenceRequired, KeyHandle: []byte("handle bytes from the authenticator")}
+		file, err := pemenc.EncodeOpenSSHPrivateKey(h, &pemenc.OpenSSHOptions{Comment: "sk"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := testtool.WriteFile(t, "id_sk", file)
+		if got, want := mustRun(t, "fingerprint", p), string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p)); got != want {
+			t.Errorf("%s: fingerprint %q, ssh-keygen -l %q", alg, got, want)
+		}
+		if got, want := mustRun(t, "convert", "--to", "public", p), string(testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p)); got != want {
+			t.Errorf("%s: convert --to public %q, ssh-keygen -y %q", alg, got, want)
+		}
+		rfc := filepath.Join(t.TempDir(), "k.rfc")
+		mustRun(t, "convert", "--to", "rfc4716", "-o", rfc, p)
+		if l := strings.Fields(string(testtool.Run(t, nil, "ssh-keygen", "-i", "-f", rfc))); l[0] != alg {
+			t.Errorf("%s: ssh-keygen -i reads %v", alg, l)
+		}
+		// The handle survives a round trip through keyforge's OpenSSH writer.
+		out := filepath.Join(t.TempDir(), "again")
+		mustRun(t, "convert", "--to", "openssh", "-o", out, p)
+		if got, want := string(testtool.Run(t, nil, "ssh-keygen", "-y", "-f", out)), string(testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p)); got != want {
+			t.Errorf("%s: openssh round trip changed the key", alg)
+		}
+		for _, to := range []string{"ppk", "pkcs8", "dropbear", "pkix"} {
+			if _, errOut, code := runCLI(t, "", "convert", "--to", to, p); code != 1 || !strings.Contains(errOut, "unsupported key type") {
+				t.Errorf("%s --to %s: exit %d %q", alg, to, code, errOut)
+			}
 		}
 	}
 }
