@@ -4,20 +4,20 @@
 // Private keys (crypto.Signer: *rsa.PrivateKey, ed25519.PrivateKey,
 // *ecdsa.PrivateKey on P-256/384/521):
 //
-//   - OpenSSH openssh-key-v1: EncodeOpenSSHPrivateKey writes it as ssh-keygen
+//   - OpenSSH openssh-key-v1: MarshalOpenSSHPrivateKey writes it as ssh-keygen
 //     does (70 columns, padding 1,2,3…, checkints from OpenSSHOptions.Rand,
 //     optionally encrypted with bcrypt_pbkdf and aes256-ctr or any other
 //     cipher of OpenSSHCiphers); ParseOpenSSHPrivateKey reads every cipher
 //     `ssh-keygen -Z` offers in OpenSSH 9.2.
-//   - PKCS#1 (EncodePKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
-//     (EncodeSEC1PrivateKey), PKCS#8 (EncodePKCS8PrivateKey).
+//   - PKCS#1 (MarshalPKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
+//     (MarshalSEC1PrivateKey), PKCS#8 (MarshalPKCS8PrivateKey).
 //   - ParsePrivateKey detects the format: all of the above plus encrypted
 //     PKCS#8 (PBES2, PBKDF2-HMAC-SHA1/SHA2, AES-CBC, DES-EDE3-CBC), legacy
 //     Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC, DES-CBC) and bare DER
 //     (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1).
 //
-// Public keys: EncodeAuthorizedKey/ParseAuthorizedKey (options prefix
-// skipped), EncodeRFC4716PublicKey/ParseRFC4716PublicKey, EncodePKIXPublicKey,
+// Public keys: MarshalAuthorizedKey/ParseAuthorizedKey (options prefix
+// skipped), MarshalRFC4716PublicKey/ParseRFC4716PublicKey, MarshalPKIXPublicKey,
 // and ParsePublicKey, which also reads PKCS#1 "RSA PUBLIC KEY" (PEM or bare
 // DER), base64 or bare SubjectPublicKeyInfo DER (EC2 ImportKeyPair's third
 // form) and the public key in an OpenSSH private key's envelope (no
@@ -78,9 +78,9 @@
 // Beyond the DEVELOPERS.md contract this package adds: the sentinels
 // ErrUnsupportedEncryption, ErrUnsupportedFormat, ErrDropbearKey,
 // ErrSSHComKey, ErrSSH1Key and ErrPKCS12, OpenSSHOptions.Cipher,
-// OpenSSHCiphers, ParseOptions with ParseOpenSSHPrivateKeyWithOptions and
-// ParsePrivateKeyWithOptions, EncodeSEC1PrivateKey, EncodePKCS8PrivateKey,
-// EncodeRFC4716PublicKey, ParseRFC4716PublicKey and EncodePKIXPublicKey.
+// OpenSSHCiphers, ParseOptions with ParseOpenSSHPrivateKey and
+// ParsePrivateKey, MarshalSEC1PrivateKey, MarshalPKCS8PrivateKey,
+// MarshalRFC4716PublicKey, ParseRFC4716PublicKey and MarshalPKIXPublicKey.
 package pemenc
 
 import (

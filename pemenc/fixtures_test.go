@@ -242,7 +242,7 @@ func TestReadToolFixtures(t *testing.T) {
 	var ok, refused int
 	for _, f := range fs {
 		t.Run(f.name, func(t *testing.T) {
-			key, comment, err := ParsePrivateKey(f.data, []byte(f.pass))
+			key, comment, err := ParsePrivateKey(f.data, []byte(f.pass), nil)
 			if f.refuse != "" {
 				if !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), f.refuse) {
 					t.Fatalf("err = %v, want ErrUnsupportedKeyType naming %s", err, f.refuse)
@@ -262,16 +262,16 @@ func TestReadToolFixtures(t *testing.T) {
 					t.Errorf("public key %q, ssh-keygen -y says %q", got, f.want)
 				}
 			case "openssl":
-				got, err := EncodePKIXPublicKey(key.Public())
+				got, err := MarshalPKIXPublicKey(key.Public())
 				if err != nil || string(got) != f.want {
 					t.Errorf("PKIX %q (%v), openssl pkey says %q", got, err, f.want)
 				}
 			}
 			if f.pass != "" {
-				if _, _, err := ParsePrivateKey(f.data, nil); !errors.Is(err, ErrPassphraseRequired) {
+				if _, _, err := ParsePrivateKey(f.data, nil, nil); !errors.Is(err, ErrPassphraseRequired) {
 					t.Errorf("no passphrase: err = %v", err)
 				}
-				if _, _, err := ParsePrivateKey(f.data, []byte("wrong")); !errors.Is(err, ErrIncorrectPassphrase) {
+				if _, _, err := ParsePrivateKey(f.data, []byte("wrong"), nil); !errors.Is(err, ErrIncorrectPassphrase) {
 					t.Errorf("wrong passphrase: err = %v", err)
 				}
 			}

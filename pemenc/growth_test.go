@@ -28,17 +28,17 @@ func newGrowthInputs(t *testing.T) growthInputs {
 	ed := keys[0].(ed25519.PrivateKey)
 	ec := keys[1].(*ecdsa.PrivateKey)
 	var g growthInputs
-	a, _ := EncodeAuthorizedKey(ed.Public(), "c")
+	a, _ := MarshalAuthorizedKey(ed.Public(), "c")
 	g.authorized = string(a)
-	r, _ := EncodeRFC4716PublicKey(ed.Public(), "")
+	r, _ := MarshalRFC4716PublicKey(ed.Public(), "")
 	g.rfcBody = strings.TrimPrefix(string(r), rfc4716Begin+"\n")
-	p, _ := EncodePKIXPublicKey(ed.Public())
+	p, _ := MarshalPKIXPublicKey(ed.Public())
 	g.pkix = string(p)
-	s, _ := EncodeSEC1PrivateKey(ec)
+	s, _ := MarshalSEC1PrivateKey(ec)
 	g.sec1 = string(s)
-	o, _ := EncodeOpenSSHPrivateKey(ed, &OpenSSHOptions{Rand: zeroReader{}})
+	o, _ := MarshalOpenSSHPrivateKey(ed, &OpenSSHOptions{Rand: zeroReader{}})
 	g.openssh = string(o)
-	p8, _ := EncodePKCS8PrivateKey(ed)
+	p8, _ := MarshalPKCS8PrivateKey(ed)
 	g.pkcs8 = string(p8)
 	for _, x := range []string{g.authorized, g.rfcBody, g.pkix, g.sec1, g.openssh, g.pkcs8} {
 		if x == "" {
@@ -49,7 +49,7 @@ func newGrowthInputs(t *testing.T) growthInputs {
 }
 
 func parsePub(b []byte)  { ParsePublicKey(b) }
-func parsePriv(b []byte) { ParsePrivateKey(b, []byte("pw")) }
+func parsePriv(b []byte) { ParsePrivateKey(b, []byte("pw"), nil) }
 
 // TestGrowthPublic grows every public-key form: RFC 4716 header
 // continuations, headers and blank lines; authorized_keys comment and blank
@@ -127,7 +127,7 @@ func TestGrowthPrivate(t *testing.T) {
 		return b
 	}
 	pkcs1 := func(b []byte) { ParsePKCS1PrivateKey(b) }
-	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil) }
+	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil, nil) }
 	sizetest.Check(t,
 		sizetest.Case{Name: "ec-parameters-blocks", Build: func(n int) []byte { return sizetest.Repeat("", ecParams, g.sec1, n) }, Decode: parsePriv},
 		sizetest.Case{Name: "ec-parameters-blocks-no-key", Build: func(n int) []byte { return sizetest.Repeat("", ecParams, "", n) }, Decode: parsePriv},
@@ -176,7 +176,7 @@ func TestGrowthInputsDecode(t *testing.T) {
 		small("", "x\n", g.openssh),
 		[]byte(strings.Replace(g.pkcs8, "-----\n", "-----\nX-H: v\nX-H: w\n\n", 1)),
 	} {
-		if _, _, err := ParsePrivateKey(in, nil); err != nil {
+		if _, _, err := ParsePrivateKey(in, nil, nil); err != nil {
 			t.Errorf("%q: %v", in, err)
 		}
 	}
@@ -195,10 +195,10 @@ func TestPEMHeaderLimit(t *testing.T) {
 	with := func(n int) []byte {
 		return []byte(strings.Replace(g.pkcs8, "-----\n", "-----\n"+strings.Repeat("X-H: v\n", n)+"\n", 1))
 	}
-	if _, _, err := ParsePrivateKey(with(maxPEMHeaders), nil); err != nil {
+	if _, _, err := ParsePrivateKey(with(maxPEMHeaders), nil, nil); err != nil {
 		t.Fatalf("%d headers: %v", maxPEMHeaders, err)
 	}
-	if _, _, err := ParsePrivateKey(with(maxPEMHeaders+1), nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "header lines") {
+	if _, _, err := ParsePrivateKey(with(maxPEMHeaders+1), nil, nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "header lines") {
 		t.Fatalf("%d headers: %v", maxPEMHeaders+1, err)
 	}
 }

@@ -78,7 +78,7 @@ func sshKeygenY(t *testing.T, data []byte, pass string) string {
 
 func authLine(t *testing.T, pub crypto.PublicKey) string {
 	t.Helper()
-	l, err := EncodeAuthorizedKey(pub, "")
+	l, err := MarshalAuthorizedKey(pub, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ const (
 	bcryptSaltBytes = 16
 )
 
-// OpenSSHOptions controls EncodeOpenSSHPrivateKey.
+// OpenSSHOptions controls MarshalOpenSSHPrivateKey.
 type OpenSSHOptions struct {
 	// Comment is stored in the private section.
 	Comment string
@@ -58,12 +58,12 @@ func OpenSSHCiphers() []string {
 	return names
 }
 
-// EncodeOpenSSHPrivateKey returns key (an *rsa.PrivateKey, ed25519.PrivateKey
+// MarshalOpenSSHPrivateKey returns key (an *rsa.PrivateKey, ed25519.PrivateKey
 // or *ecdsa.PrivateKey on P-256/384/521) in the openssh-key-v1 format that
 // ssh-keygen writes: 70-column armour ending in "\n", padding 1,2,3… to the
 // cipher block size (none when already aligned). RSA keys are written with
 // p > q and iqmp = q⁻¹ mod p, as by every encoder.
-func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, error) {
+func MarshalOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, error) {
 	if opts == nil {
 		opts = &OpenSSHOptions{}
 	}
@@ -237,12 +237,8 @@ func (o *ParseOptions) maxIter() int {
 
 // ParseOpenSSHPrivateKey reads an openssh-key-v1 private key, decrypting it
 // with passphrase when it is encrypted, and returns the key and its comment.
-func ParseOpenSSHPrivateKey(data, passphrase []byte) (crypto.Signer, string, error) {
-	return ParseOpenSSHPrivateKeyWithOptions(data, passphrase, nil)
-}
-
-// ParseOpenSSHPrivateKeyWithOptions is ParseOpenSSHPrivateKey with KDF ceilings.
-func ParseOpenSSHPrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+// opts bounds the KDF work (nil: the default ceilings).
+func ParseOpenSSHPrivateKey(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
 	b, err := decodeArmor(data)
 	if err != nil {
 		return nil, "", err

@@ -9,17 +9,15 @@ import (
 	"github.com/keyforge/keyforge/internal/keytype"
 )
 
-// EncodePKCS1PrivateKey returns k as a PKCS#1 "RSA PRIVATE KEY" PEM block
+// MarshalPKCS1PrivateKey returns k as a PKCS#1 "RSA PRIVATE KEY" PEM block
 // with 64-column base64 lines, ending in "\n" (EC2 drops that final newline).
-// It writes
-// p > q like every encoder (keytype.NormaliseRSA), and panics on a key that
-// cannot be normalised (multi-prime, inconsistent), which no reader returns.
-func EncodePKCS1PrivateKey(k *rsa.PrivateKey) []byte {
-	n, err := keytype.NormaliseRSA(k)
+// It writes p > q like every encoder (keytype.NormaliseRSA).
+func MarshalPKCS1PrivateKey(k *rsa.PrivateKey) ([]byte, error) {
+	n, err := checkSigner(k)
 	if err != nil {
-		panic("pemenc: EncodePKCS1PrivateKey: " + err.Error())
+		return nil, err
 	}
-	return encodeArmor("RSA PRIVATE KEY", nil, marshalPKCS1DER(n), 64)
+	return encodeArmor("RSA PRIVATE KEY", nil, marshalPKCS1DER(n.(*rsa.PrivateKey)), 64), nil
 }
 
 // ParsePKCS1PrivateKey reads an unencrypted PKCS#1 "RSA PRIVATE KEY" PEM block.

@@ -189,9 +189,9 @@ func parseECPoint(curve elliptic.Curve, b []byte) (*ecdsa.PublicKey, error) {
 	return pub, nil
 }
 
-// EncodePKCS8PrivateKey returns key as an unencrypted PKCS#8 "PRIVATE KEY"
+// MarshalPKCS8PrivateKey returns key as an unencrypted PKCS#8 "PRIVATE KEY"
 // PEM block with 64-column lines, as `openssl genpkey` writes it.
-func EncodePKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
+func MarshalPKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
 	if _, err := checkSigner(key); err != nil {
 		return nil, err
 	}
@@ -202,9 +202,9 @@ func EncodePKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
 	return encodeArmor("PRIVATE KEY", nil, der, 64), nil
 }
 
-// EncodeSEC1PrivateKey returns an ECDSA key as a SEC1 "EC PRIVATE KEY"
+// MarshalSEC1PrivateKey returns an ECDSA key as a SEC1 "EC PRIVATE KEY"
 // PEM block (the form `openssl ec` writes).
-func EncodeSEC1PrivateKey(key *ecdsa.PrivateKey) ([]byte, error) {
+func MarshalSEC1PrivateKey(key *ecdsa.PrivateKey) ([]byte, error) {
 	if _, err := checkSigner(key); err != nil {
 		return nil, err
 	}

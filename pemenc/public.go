@@ -24,13 +24,13 @@ const (
 	rfc4716MaxHeader = 1022
 )
 
-// EncodeRFC4716PublicKey returns pub as an RFC 4716 "SSH2 PUBLIC KEY" block,
+// MarshalRFC4716PublicKey returns pub as an RFC 4716 "SSH2 PUBLIC KEY" block,
 // as `ssh-keygen -e` writes it: a `Comment: "…"` header when comment is not
 // empty, a 70-column body, final "\n". The header is one line with `"` and
 // `\` escaped by a backslash, as `puttygen -O public` writes it: puttygen
 // misreads RFC 4716 "\" continuation lines, and ssh-keygen -i reads lines
 // of up to rfc4716MaxHeader bytes, so longer comments are refused.
-func EncodeRFC4716PublicKey(pub crypto.PublicKey, comment string) ([]byte, error) {
+func MarshalRFC4716PublicKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 	blob, err := marshalPublicBlob(pub)
 	if err != nil {
 		return nil, unsupportedGo(pub)
@@ -127,9 +127,9 @@ func ParseRFC4716PublicKey(data []byte) (crypto.PublicKey, string, error) {
 	return pub, comment, nil
 }
 
-// EncodePKIXPublicKey returns pub as a PKIX "PUBLIC KEY" (SubjectPublicKeyInfo)
+// MarshalPKIXPublicKey returns pub as a PKIX "PUBLIC KEY" (SubjectPublicKeyInfo)
 // PEM block, 64 columns, as `openssl pkey -pubout` writes it.
-func EncodePKIXPublicKey(pub crypto.PublicKey) ([]byte, error) {
+func MarshalPKIXPublicKey(pub crypto.PublicKey) ([]byte, error) {
 	if _, err := marshalPublicBlob(pub); err != nil {
 		return nil, unsupportedGo(pub)
 	}

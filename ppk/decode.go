@@ -318,7 +318,7 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 
 // DecodePublic reads the public half of a PPK file without a passphrase,
 // like puttygen -l: it stops after the public blob and checks no MAC.
-func DecodePublic(data []byte) (*Key, error) {
+func ParsePublic(data []byte) (*Key, error) {
 	f, err := parse(data, true)
 	if err != nil {
 		return nil, err
@@ -333,7 +333,7 @@ func DecodePublic(data []byte) (*Key, error) {
 // Decode reads a PPK file. passphrase is ignored for unencrypted files; for
 // encrypted ones nil gives ErrPassphraseRequired (an empty non-nil
 // passphrase is tried as such, the same rule as package pemenc). opts may be nil for the default ceilings.
-func Decode(data, passphrase []byte, opts *DecodeOptions) (*Key, error) {
+func Parse(data, passphrase []byte, opts *ParseOptions) (*Key, error) {
 	f, err := parse(data, false)
 	if err != nil {
 		return nil, err

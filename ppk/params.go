@@ -12,7 +12,7 @@ import (
 // against the rules Encode applies (PuTTY's, then the default ParseOptions
 // ceilings, or those of limits when not nil), so a caller learns of a bad
 // value before any work. Fields not named keep their values.
-func ParseKDFParams(s string, opts *EncodeOptions, limits *DecodeOptions) error {
+func ParseKDFParams(s string, opts *MarshalOptions, limits *ParseOptions) error {
 	o := *opts
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
@@ -51,7 +51,7 @@ func ParseKDFParams(s string, opts *EncodeOptions, limits *DecodeOptions) error 
 }
 
 // checkKDF applies Encode's checks to the KDF fields without running it.
-func (o *EncodeOptions) checkKDF(limits *DecodeOptions) error {
+func (o *MarshalOptions) checkKDF(limits *ParseOptions) error {
 	p := &argon2Params{kdf: DefaultKDF, memory: o.Memory, passes: o.Passes, parallelism: o.Parallelism}
 	if p.memory == 0 {
 		p.memory = DefaultMemory

@@ -37,7 +37,7 @@
 // # Untrusted input
 //
 // Decode checks every Argon2 parameter against PuTTY 0.85's rules and against
-// the ceilings of DecodeOptions before allocating anything for the KDF, so a
+// the ceilings of ParseOptions before allocating anything for the KDF, so a
 // hostile file can neither exhaust memory nor make the decoder run for
 // minutes: at the defaults (DefaultMaxMemory 256 MiB, DefaultMaxWork 512 MiB
 // × passes) the worst file costs about 1.5 s of CPU and 256 MiB, measured
@@ -106,9 +106,9 @@ const (
 	DefaultPassesMillis = 100
 )
 
-// EncodeOptions controls Encode. The zero value (or nil) writes an
+// MarshalOptions controls Encode. The zero value (or nil) writes an
 // unencrypted version 3 file with an empty comment.
-type EncodeOptions struct {
+type MarshalOptions struct {
 	Version    int    // 2 or 3; 0 means 3
 	Comment    string // written verbatim; must not contain CR, LF or NUL
 	Passphrase []byte // empty means Encryption: none
@@ -122,9 +122,9 @@ type EncodeOptions struct {
 	Rand        io.Reader // source of the salt; nil means crypto/rand
 }
 
-// DecodeOptions sets the ceilings Decode applies to a file's Argon2
+// ParseOptions sets the ceilings Decode applies to a file's Argon2
 // parameters, on top of PuTTY's own rules. Zero fields take the defaults.
-type DecodeOptions struct {
+type ParseOptions struct {
 	MaxMemory      uint32 // KiB; default DefaultMaxMemory (256 MiB)
 	MaxPasses      uint32 // default DefaultMaxPasses
 	MaxParallelism uint32 // default DefaultMaxParallelism
@@ -133,7 +133,7 @@ type DecodeOptions struct {
 	MaxWork uint64
 }
 
-// Default ceilings of DecodeOptions, which bound a hostile file to about
+// Default ceilings of ParseOptions, which bound a hostile file to about
 // 2 s of CPU and 256 MiB of memory. Argon2's time is proportional to
 // memory × passes. Measured with BenchmarkHostileKDF on a shared 2-core VM
 // (CPU time; wall time grows with the machine's load): the worst file at
