@@ -8,9 +8,10 @@ import (
 	"crypto/rsa"
 	"encoding/asn1"
 	"errors"
-	"github.com/keyforge/keyforge/internal/keytype"
 	"math/big"
 	"testing"
+
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // fuzzOpts keeps each fuzz execution fast: hostile KDF parameters above

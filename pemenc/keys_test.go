@@ -7,10 +7,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"github.com/keyforge/keyforge/internal/keytype"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/keyforge/keyforge/internal/keytype"
 
 	"github.com/keyforge/keyforge/internal/testtool"
 )

@@ -1,6 +1,7 @@
 package pemenc
 
 import (
+	"crypto"
 	"crypto/rsa"
 	"encoding/asn1"
 	"fmt"
@@ -87,4 +88,25 @@ func marshalPKCS1DER(k *rsa.PrivateKey) []byte {
 		panic("pemenc: marshal PKCS#1: " + err.Error())
 	}
 	return der
+}
+
+// parsePKCS1PublicDER reads a PKCS#1 RSAPublicKey.
+func parsePKCS1PublicDER(der []byte) (crypto.PublicKey, error) {
+	var k pkcs1Public
+	if rest, err := asn1.Unmarshal(der, &k); err != nil || len(rest) != 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	pub, err := keytype.NewRSAPublicKey(k.N, k.E)
+	if err != nil {
+		return nil, wrapKey(err)
+	}
+	return pub, nil
+}
+
+type pkcs1Public struct {
+	N *big.Int
+	E *big.Int
 }
