@@ -11,7 +11,8 @@
 //     `ssh-keygen -Z` offers in OpenSSH 9.2.
 //   - PKCS#1 (MarshalPKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
 //     (MarshalSEC1PrivateKey), PKCS#8 (MarshalPKCS8PrivateKey).
-//   - ParsePrivateKey detects the format: all of the above plus encrypted
+//   - ParsePrivateKey reads any of this package's private forms, told apart
+//     by PEM type or DER structure: all of the above plus encrypted
 //     PKCS#8 (PBES2, PBKDF2-HMAC-SHA1/SHA2, AES-CBC, DES-EDE3-CBC), legacy
 //     Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC, DES-CBC) and bare DER
 //     (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1).
@@ -28,10 +29,10 @@
 // PKCS#8 and PKIX, as openssl and ssh-keygen read them; the SSH wire forms
 // keep uncompressed points only, as OpenSSH does.
 //
-// Files of other producers that this package does not read are refused by
-// name, each with its own sentinel that also matches ErrUnsupportedFormat:
-// ErrDropbearKey, ErrSSHComKey, ErrSSH1Key, ErrPKCS12 (the message says how
-// to convert the file). Encryption it does not implement (scrypt, PBES1 and
+// To open a key file of any format keyforge knows (PPK too), detected from
+// its contents, use package keyfile, which calls the functions here; it also
+// names the files of other producers that keyforge does not read.
+// Encryption this package does not implement (scrypt, PBES1 and
 // PKCS#12 PBE, Camellia, ARIA, SM4, single DES, RC2, AES-GCM/OFB/CFB in
 // PKCS#8; unknown DEK-Info or OpenSSH ciphers) is named in an
 // ErrUnsupportedEncryption error.
@@ -41,8 +42,9 @@
 // passphrase, as in package ppk: `openssl pkcs8 -topk8 -passout pass:`
 // encrypts with the empty password. Unencrypted keys ignore the passphrase.
 //
-// RSA keys below MinRSABits (1024) are refused in every form, read or
-// written, as ssh-keygen 9.2 does; RSA factors must be within 32 bits of
+// RSA keys below 1024 bits (and above 16384) are refused in every form, read
+// or written, as ssh-keygen 9.2 does (one policy for every package, in
+// internal/keytype); RSA factors must be within 32 bits of
 // half the modulus (every tool writes exactly half), which bounds the cost
 // of checking forged keys. A private exponent d ≥ n, which ssh-keygen and
 // openssl accept, is replaced by the equivalent e⁻¹ mod λ(n).
@@ -62,8 +64,8 @@
 // X25519, P-224, secp256k1, sk-*) are refused with ErrUnsupportedKeyType
 // and their name.
 //
-// KDF work is bounded before it starts: ParseOptions (used by the
-// …WithOptions variants) sets ceilings on bcrypt rounds and PBKDF2
+// KDF work is bounded before it starts: ParseOptions (the trailing argument
+// of the readers; nil means the defaults) sets ceilings on bcrypt rounds and PBKDF2
 // iterations, DefaultMaxBcryptRounds (200) and DefaultMaxPBKDF2Iterations
 // (2,000,000) otherwise; above them the error is ErrUnsafeKDF. At the
 // defaults a hostile file costs at most about 1.9 s of CPU (bcrypt) or
@@ -75,12 +77,10 @@
 // once: a hostile 1 MiB input costs under a millisecond of CPU and
 // allocates a small multiple of its size (the size-growth tests check it).
 //
-// Beyond the DEVELOPERS.md contract this package adds: the sentinels
-// ErrUnsupportedEncryption, ErrUnsupportedFormat, ErrDropbearKey,
-// ErrSSHComKey, ErrSSH1Key and ErrPKCS12, OpenSSHOptions.Cipher,
-// OpenSSHCiphers, ParseOptions with ParseOpenSSHPrivateKey and
-// ParsePrivateKey, MarshalSEC1PrivateKey, MarshalPKCS8PrivateKey,
-// MarshalRFC4716PublicKey, ParseRFC4716PublicKey and MarshalPKIXPublicKey.
+// Files are named after the formats they hold: openssh.go (with
+// opensshcipher.go), pkcs1.go, pkcs8.go, sec1.go, pemcrypt.go (legacy PEM
+// encryption), authorizedkeys.go, rfc4716.go, pkix.go; private.go and
+// public.go read any of them by PEM type; the reference for each is in doc/.
 package pemenc
 
 import (

@@ -96,8 +96,8 @@ func rewrap(data []byte, width int) []byte {
 	return encodeArmor(b.Type, nil, b.Bytes, width)
 }
 
-// TestMutationTable proves each accept/reject rule of SPEC section 4 with one
-// row, and checks ssh-keygen 9.2's verdict where the SPEC records it.
+// TestMutationTable proves each accept/reject rule of doc/openssh.md with one
+// row, and checks ssh-keygen 9.2's verdict where that page records it.
 func TestMutationTable(t *testing.T) {
 	keys := testKeys(t)
 	rk := keys[0].key.(*rsa.PrivateKey)
@@ -137,7 +137,7 @@ func TestMutationTable(t *testing.T) {
 		{"two keys", mut(func(p *osshParts) { p.nkeys = 2; p.pubs = append(p.pubs, p.pubs[0]) }), "", ErrMalformed, sshRejects, "2 keys"},
 		{"short ed25519 sk", mut(func(p *osshParts) { p.fields = edParts(ed, pk, ed[:32]).fields }), "", ErrMalformed, sshRejects, "64"},
 		{"negative mpint", rsaParts(rk, rsaFields(rk.N, e, nil, iqmp, p, q, append([]byte{0x80}, rk.D.Bytes()...))).armour(), "", ErrMalformed, sshRejects, "negative"},
-		// ssh-keygen -y prints the public key without checking n = p·q; the SPEC asks us to.
+		// ssh-keygen -y prints the public key without checking n = p·q; keyforge does (doc/openssh.md).
 		{"n != p*q", rsaParts(rk, rsaFields(rk.N, e, rk.D, iqmp, p, new(big.Int).Add(q, big.NewInt(2)), nil)).armour(), "", ErrMalformed, sshAccepts, "p·q"},
 		{"text before BEGIN (we accept)", append([]byte("junk\n"), goodData...), "", nil, sshRejects, ""},
 		{"trailing bytes after the private section", mut(func(p *osshParts) { p.trailing = []byte{0} }), "", ErrMalformed, sshRejects, "trailing"},
@@ -221,7 +221,7 @@ func TestMutationTable(t *testing.T) {
 			f := testtool.WriteFile(t, "k", row.data)
 			_, _, sErr := testtool.RunErr(t, nil, "ssh-keygen", "-y", "-P", row.pass, "-f", f)
 			if got := map[bool]int{true: sshAccepts, false: sshRejects}[sErr == nil]; got != row.ssh {
-				t.Errorf("ssh-keygen accepted=%v, the SPEC says otherwise", sErr == nil)
+				t.Errorf("ssh-keygen accepted=%v, doc/openssh.md says otherwise", sErr == nil)
 			}
 			sshChecked++
 		})

@@ -425,3 +425,32 @@ func publicEqual(a, b crypto.PublicKey) bool {
 	e, ok := a.(equaler)
 	return ok && e.Equal(b)
 }
+
+// opensshPublic returns the envelope public key of an OpenSSH private key,
+// with the comment when the key is not encrypted (and then fully checked).
+func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
+	if !bytes.HasPrefix(raw, []byte(opensshMagic)) {
+		return nil, "", malformed("missing openssh-key-v1 magic")
+	}
+	r := sshwire.NewReader(raw[len(opensshMagic):])
+	cipherName := string(r.String())
+	r.String()
+	r.String()
+	nkeys := r.Uint32()
+	pubBlob := r.String()
+	if r.Err() != nil {
+		return nil, "", wrapKey(r.Err())
+	}
+	if nkeys != 1 {
+		return nil, "", malformed("%d keys in file, want 1", nkeys)
+	}
+	if cipherName == "none" {
+		k, c, err := parseOpenSSHBinary(raw, nil, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		return k.Public(), c, nil
+	}
+	pub, err := parsePublicBlob(pubBlob)
+	return pub, "", wrapKey(err)
+}

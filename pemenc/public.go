@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 
 	"github.com/keyforge/keyforge/internal/keytype"
-	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // parsePublicDER reads bare DER of a SubjectPublicKeyInfo or a PKCS#1
@@ -132,35 +131,6 @@ func parsePublicPEM(data []byte) (crypto.PublicKey, string, error) {
 		return opensshPublic(b.Bytes)
 	}
 	return nil, "", malformed("PEM type %s is not a public key", keytype.Quote(b.Type))
-}
-
-// opensshPublic returns the envelope public key of an OpenSSH private key,
-// with the comment when the key is not encrypted (and then fully checked).
-func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
-	if !bytes.HasPrefix(raw, []byte(opensshMagic)) {
-		return nil, "", malformed("missing openssh-key-v1 magic")
-	}
-	r := sshwire.NewReader(raw[len(opensshMagic):])
-	cipherName := string(r.String())
-	r.String()
-	r.String()
-	nkeys := r.Uint32()
-	pubBlob := r.String()
-	if r.Err() != nil {
-		return nil, "", wrapKey(r.Err())
-	}
-	if nkeys != 1 {
-		return nil, "", malformed("%d keys in file, want 1", nkeys)
-	}
-	if cipherName == "none" {
-		k, c, err := parseOpenSSHBinary(raw, nil, nil)
-		if err != nil {
-			return nil, "", err
-		}
-		return k.Public(), c, nil
-	}
-	pub, err := parsePublicBlob(pubBlob)
-	return pub, "", wrapKey(err)
 }
 
 // parsePublicBlob parses an SSH public-key blob under keyforge's key-type

@@ -13,12 +13,12 @@ import (
 	"time"
 )
 
-// Encode writes key (*rsa.PrivateKey, ed25519.PrivateKey or
+// Marshal writes key (*rsa.PrivateKey, ed25519.PrivateKey or
 // *ecdsa.PrivateKey on P-256/384/521) as a PPK file, byte for byte as
 // puttygen 0.78 would: LF line ends and a final "\n". With a passphrase the
 // file is encrypted with aes256-cbc; for version 3 its Argon2 parameters
 // come from opts (see MarshalOptions for the defaults) and must pass PuTTY's
-// rules and the default ParseOptions ceilings, so that every file Encode
+// rules and the default ParseOptions ceilings, so that every file Marshal
 // writes can be read back with default options.
 func Marshal(key crypto.Signer, opts *MarshalOptions) ([]byte, error) {
 	var o MarshalOptions
@@ -127,7 +127,7 @@ func encodeParams(o *MarshalOptions) (*argon2Params, error) {
 	if err := p.checkPuTTY(); err != nil {
 		return nil, err
 	}
-	// Write nothing Decode's default ceilings would refuse (this also keeps
+	// Write nothing Parse's default ceilings would refuse (this also keeps
 	// absurd caller values from allocating terabytes).
 	if err := p.checkCeilings(nil); err != nil {
 		return nil, err

@@ -24,8 +24,8 @@
 //
 // # Errors
 //
-// Every error from Decode and DecodePublic wraps one of the sentinel errors
-// below, usable with errors.Is (Encode's own argument errors may not).
+// Every error from Parse and ParsePublic wraps one of the sentinel errors
+// below, usable with errors.Is (Marshal's own argument errors may not).
 // A MAC mismatch on an unencrypted file is ErrMAC. On an encrypted file
 // PuTTY reports any MAC mismatch as a wrong passphrase; this package first
 // decrypts anyway: when the private blob then decodes to the key whose public
@@ -36,7 +36,7 @@
 //
 // # Untrusted input
 //
-// Decode checks every Argon2 parameter against PuTTY 0.85's rules and against
+// Parse checks every Argon2 parameter against PuTTY 0.85's rules and against
 // the ceilings of ParseOptions before allocating anything for the KDF, so a
 // hostile file can neither exhaust memory nor make the decoder run for
 // minutes: at the defaults (DefaultMaxMemory 256 MiB, DefaultMaxWork 512 MiB
@@ -96,7 +96,7 @@ const (
 	EncryptionAES  = "aes256-cbc"
 )
 
-// Defaults used by Encode, as puttygen's.
+// Defaults used by Marshal, as puttygen's.
 const (
 	DefaultVersion     = 3
 	DefaultKDF         = Argon2id
@@ -106,7 +106,7 @@ const (
 	DefaultPassesMillis = 100
 )
 
-// MarshalOptions controls Encode. The zero value (or nil) writes an
+// MarshalOptions controls Marshal. The zero value (or nil) writes an
 // unencrypted version 3 file with an empty comment.
 type MarshalOptions struct {
 	Version    int    // 2 or 3; 0 means 3
@@ -122,7 +122,7 @@ type MarshalOptions struct {
 	Rand        io.Reader // source of the salt; nil means crypto/rand
 }
 
-// ParseOptions sets the ceilings Decode applies to a file's Argon2
+// ParseOptions sets the ceilings Parse applies to a file's Argon2
 // parameters, on top of PuTTY's own rules. Zero fields take the defaults.
 type ParseOptions struct {
 	MaxMemory      uint32 // KiB; default DefaultMaxMemory (256 MiB)
@@ -156,10 +156,10 @@ type Key struct {
 	Encryption string // "none" or "aes256-cbc"
 	Comment    string
 	PublicKey  crypto.PublicKey // *rsa.PublicKey, ed25519.PublicKey or *ecdsa.PublicKey
-	PrivateKey crypto.Signer    // nil from DecodePublic
+	PrivateKey crypto.Signer    // nil from ParsePublic
 
 	// Argon2 parameters of a version 3 encrypted file (zero otherwise);
-	// Encode with the same values and passphrase reproduces the file.
+	// Marshal with the same values and passphrase reproduces the file.
 	KDF         string
 	Memory      uint32
 	Passes      uint32
