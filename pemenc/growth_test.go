@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/base64"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
+
 	"github.com/keyforge/keyforge/internal/sizetest"
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // growthInputs are well-formed pieces the hostile inputs wrap, so each
@@ -91,6 +97,14 @@ func TestGrowthPublic(t *testing.T) {
 		sizetest.Case{Name: "authorized-blanks", Build: func(n int) []byte { return sizetest.Repeat("ssh-ed25519", " ", "AAAA", n) }, Decode: func(b []byte) { ParseAuthorizedKey(b) }},
 		sizetest.Case{Name: "spki-base64-token", Build: func(n int) []byte { return sizetest.Repeat("MII", "A", "", n) }, Decode: parsePub},
 		sizetest.Case{Name: "spki-der", Build: der, Decode: parsePub},
+		sizetest.Case{Name: "spki-der-huge-modulus", Build: func(n int) []byte {
+			der, _ := asn1.Marshal(spki{Algo: pkix.AlgorithmIdentifier{Algorithm: oidRSA, Parameters: asn1.NullRawValue},
+				Key: asn1.BitString{Bytes: func() []byte {
+					b, _ := asn1.Marshal(pkcs1Public{N: new(big.Int).SetBytes(bytes.Repeat([]byte{0xff}, n-64)), E: big.NewInt(65537)})
+					return b
+				}(), BitLength: 8 * (n - 64)}})
+			return der
+		}, Decode: parsePub},
 		sizetest.Case{Name: "pkix-text-before", Build: func(n int) []byte { return sizetest.Repeat("", "x\n", g.pkix, n) }, Decode: parsePub},
 		sizetest.Case{Name: "pkix-short-body-lines", Build: func(n int) []byte {
 			return sizetest.Repeat("-----BEGIN PUBLIC KEY-----\n", "AAAA\n", "-----END PUBLIC KEY-----\n", n)
@@ -126,6 +140,38 @@ func TestGrowthPrivate(t *testing.T) {
 		b[2], b[3], b[4] = byte((n-5)>>16), byte((n-5)>>8), byte(n-5)
 		return b
 	}
+	// Valid structures holding one huge number: the size checks must come
+	// before any arithmetic on it.
+	huge := func(n int) *big.Int { return new(big.Int).SetBytes(bytes.Repeat([]byte{0xff}, n)) }
+	pkcs1DER := func(n int) []byte {
+		der, _ := asn1.Marshal(pkcs1PrivateKey{N: huge(n - 64), E: big.NewInt(65537), D: big.NewInt(3), P: big.NewInt(5), Q: big.NewInt(7), Dp: bigOne, Dq: bigOne, Qinv: bigOne})
+		return der
+	}
+	opensshRSA := func(n int) []byte {
+		var priv, out sshwire.Builder
+		priv.Uint32(1)
+		priv.Uint32(1)
+		priv.StringS(keytype.RSA)
+		for _, x := range []*big.Int{huge(n * 9 / 25), big.NewInt(65537), big.NewInt(3), bigOne, big.NewInt(5), big.NewInt(7)} {
+			priv.MPInt(x)
+		}
+		priv.StringS("")
+		for i := 1; len(priv.B)%8 != 0; i++ {
+			priv.B = append(priv.B, byte(i))
+		}
+		var pub sshwire.Builder
+		pub.StringS(keytype.RSA)
+		pub.MPInt(big.NewInt(65537))
+		pub.MPInt(huge(n * 9 / 25))
+		out.B = append(out.B, opensshMagic...)
+		out.StringS("none")
+		out.StringS("none")
+		out.String(nil)
+		out.Uint32(1)
+		out.String(pub.B)
+		out.String(priv.B)
+		return encodeArmor(opensshPEMType, nil, out.B, 70)
+	}
 	pkcs1 := func(b []byte) { ParsePKCS1PrivateKey(b) }
 	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil, nil) }
 	sizetest.Check(t,
@@ -140,6 +186,8 @@ func TestGrowthPrivate(t *testing.T) {
 		sizetest.Case{Name: "encrypted-pkcs8-short-lines", Build: body("ENCRYPTED PRIVATE KEY"), Decode: parsePriv},
 		sizetest.Case{Name: "sec1-short-lines", Build: body("EC PRIVATE KEY"), Decode: parsePriv},
 		sizetest.Case{Name: "bare-der", Build: der, Decode: parsePriv},
+		sizetest.Case{Name: "pkcs1-der-huge-modulus", Build: pkcs1DER, Decode: parsePriv},
+		sizetest.Case{Name: "openssh-huge-rsa", Build: opensshRSA, Decode: parsePriv},
 		sizetest.Case{Name: "pkcs1-short-lines", Build: body("RSA PRIVATE KEY"), Decode: pkcs1},
 		sizetest.Case{Name: "pkcs1-text-before", Build: func(n int) []byte { return sizetest.Repeat("", "x\n", g.sec1, n) }, Decode: pkcs1},
 		sizetest.Case{Name: "openssh-short-lines", Build: body(opensshPEMType), Decode: openssh},

@@ -31,7 +31,7 @@ func newKDFLimits(factor uint) *kdfLimits {
 		ppk: ppk.ParseOptions{
 			MaxMemory:      uint32(f * ppk.DefaultMaxMemory),
 			MaxPasses:      uint32(min(f*ppk.DefaultMaxPasses, 1<<32-1)),
-			MaxParallelism: ppk.DefaultMaxParallelism,
+			MaxParallelism: uint32(min(f*ppk.DefaultMaxParallelism, 1<<24-1)),
 			MaxWork:        f * ppk.DefaultMaxWork,
 		},
 	}

@@ -1,4 +1,4 @@
-// Package testtool finds the real tools (ssh-keygen, openssl, puttygen) that
+// Package testtool finds the real tools (ssh-keygen, openssl, puttygen, dropbearkey) that
 // keyforge's interop tests use as oracles, and runs them.
 //
 // A missing tool skips the test with a message naming its Debian package,
@@ -16,9 +16,10 @@ import (
 
 // Packages maps each oracle to the Debian package that provides it.
 var Packages = map[string]string{
-	"ssh-keygen": "openssh-client",
-	"openssl":    "openssl",
-	"puttygen":   "putty-tools",
+	"ssh-keygen":  "openssh-client",
+	"openssl":     "openssl",
+	"puttygen":    "putty-tools",
+	"dropbearkey": "dropbear-bin",
 }
 
 // Require returns the path of tool, or skips (fails when
