@@ -13,7 +13,7 @@
 // ed25519.PrivateKey and *ecdsa.PrivateKey on P-256, P-384 and P-521. DSA
 // (ssh-dss) files, which dropbearkey also writes, are refused by name.
 //
-// Decode is strict (no trailing bytes, every value checked against the
+// Parse is strict (no trailing bytes, every value checked against the
 // others) and refuses inputs larger than MaxInput before reading them.
 package dropbear
 
@@ -40,21 +40,21 @@ var (
 	ErrUnsupportedKeyType = errors.New("dropbear: unsupported key type")
 )
 
-// MaxInput bounds the input Decode reads: a 16384-bit RSA key, the largest
+// MaxInput bounds the input Parse reads: a 16384-bit RSA key, the largest
 // any tool reads, is under 5 KiB.
 const MaxInput = 64 << 10
 
-// EncodeOptions configures Encode; nil means the defaults. The format has
+// MarshalOptions configures Marshal; nil means the defaults. The format has
 // nothing to configure today: the type keeps the API uniform with the other
 // format packages.
-type EncodeOptions struct{}
+type MarshalOptions struct{}
 
-// DecodeOptions configures Decode; nil means the defaults.
-type DecodeOptions struct{}
+// ParseOptions configures Parse; nil means the defaults.
+type ParseOptions struct{}
 
-// Encode returns key in Dropbear's native format, byte for byte as
+// Marshal returns key in Dropbear's native format, byte for byte as
 // dropbearkey writes it (RSA primes in the order of key.Primes).
-func Encode(key crypto.Signer, _ *EncodeOptions) ([]byte, error) {
+func Marshal(key crypto.Signer, _ *MarshalOptions) ([]byte, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%w: nil key", ErrUnsupportedKeyType)
 	}
@@ -76,7 +76,7 @@ func Encode(key crypto.Signer, _ *EncodeOptions) ([]byte, error) {
 		b.StringS(keytype.Ed25519)
 		b.String(k)
 	case *ed25519.PrivateKey:
-		return Encode(*k, nil)
+		return Marshal(*k, nil)
 	case *ecdsa.PrivateKey:
 		blob, err := keytype.MarshalPublicKey(&k.PublicKey)
 		if err != nil {
@@ -104,8 +104,8 @@ func Sniff(data []byte) bool {
 	return bytes.HasPrefix(alg, []byte("ssh-")) || bytes.HasPrefix(alg, []byte("ecdsa-sha2-"))
 }
 
-// Decode reads a Dropbear private key file.
-func Decode(data []byte, _ *DecodeOptions) (crypto.Signer, error) {
+// Parse reads a Dropbear private key file.
+func Parse(data []byte, _ *ParseOptions) (crypto.Signer, error) {
 	if len(data) > MaxInput {
 		return nil, fmt.Errorf("%w: input of %d bytes exceeds %d", ErrMalformed, len(data), MaxInput)
 	}

@@ -122,7 +122,7 @@ func TestMatrix(t *testing.T) {
 	testtool.Require(t, "dropbearconvert")
 	for _, kt := range keyTypes {
 		t.Run(kt.name+"/dropbearkey-to-keyforge", func(t *testing.T) {
-			k, err := dropbear.Decode(files[kt.name], nil)
+			k, err := dropbear.Parse(files[kt.name], nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +130,7 @@ func TestMatrix(t *testing.T) {
 			if !k.Public().(publicKey).Equal(want) {
 				t.Fatal("public key differs from dropbearkey -y")
 			}
-			again, err := dropbear.Encode(k, nil)
+			again, err := dropbear.Marshal(k, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestMatrix(t *testing.T) {
 		})
 		t.Run(kt.name+"/keyforge-to-dropbear", func(t *testing.T) {
 			k := newKey(t, kt.name)
-			enc, err := dropbear.Encode(k, nil)
+			enc, err := dropbear.Marshal(k, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +160,7 @@ func TestMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _, err := pemenc.ParsePrivateKey(b, nil)
+			got, _, err := pemenc.ParsePrivateKey(b, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +170,7 @@ func TestMatrix(t *testing.T) {
 		})
 		t.Run(kt.name+"/openssh-via-dropbearconvert", func(t *testing.T) {
 			k := newKey(t, kt.name)
-			ossh, err := pemenc.EncodeOpenSSHPrivateKey(k, &pemenc.OpenSSHOptions{Comment: "c"})
+			ossh, err := pemenc.MarshalOpenSSHPrivateKey(k, &pemenc.OpenSSHOptions{Comment: "c"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +181,7 @@ func TestMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := dropbear.Decode(b, nil)
+			got, err := dropbear.Parse(b, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,21 +197,21 @@ func TestRefusals(t *testing.T) {
 	dss = append(dss, 0, 0, 0, 7)
 	dss = append(dss, "ssh-dss"...)
 	dss = append(dss, make([]byte, 20)...)
-	if _, err := dropbear.Decode(dss, nil); !errors.Is(err, dropbear.ErrUnsupportedKeyType) || !strings.Contains(err.Error(), "DSA") {
+	if _, err := dropbear.Parse(dss, nil); !errors.Is(err, dropbear.ErrUnsupportedKeyType) || !strings.Contains(err.Error(), "DSA") {
 		t.Errorf("ssh-dss: %v", err)
 	}
 	k := newKey(t, "ed25519")
-	enc, _ := dropbear.Encode(k, nil)
-	if _, err := dropbear.Decode(append(enc, 0), nil); !errors.Is(err, dropbear.ErrMalformed) {
+	enc, _ := dropbear.Marshal(k, nil)
+	if _, err := dropbear.Parse(append(enc, 0), nil); !errors.Is(err, dropbear.ErrMalformed) {
 		t.Errorf("trailing byte: %v", err)
 	}
 	bad := bytes.Clone(enc)
 	bad[len(bad)-1] ^= 1 // public half no longer matches the seed
-	if _, err := dropbear.Decode(bad, nil); !errors.Is(err, dropbear.ErrMalformed) {
+	if _, err := dropbear.Parse(bad, nil); !errors.Is(err, dropbear.ErrMalformed) {
 		t.Errorf("wrong ed25519 public half: %v", err)
 	}
 	for i := range enc {
-		if _, err := dropbear.Decode(enc[:i], nil); !errors.Is(err, dropbear.ErrMalformed) && !errors.Is(err, dropbear.ErrUnsupportedKeyType) {
+		if _, err := dropbear.Parse(enc[:i], nil); !errors.Is(err, dropbear.ErrMalformed) && !errors.Is(err, dropbear.ErrUnsupportedKeyType) {
 			t.Fatalf("truncated at %d: %v", i, err)
 		}
 	}
@@ -230,13 +230,13 @@ func TestGrowth(t *testing.T) {
 		b = append(b, byte(len(body)>>24), byte(len(body)>>16), byte(len(body)>>8), byte(len(body)))
 		return append(b, body...)
 	}, Decode: func(in []byte) {
-		if _, err := dropbear.Decode(in, nil); err == nil {
+		if _, err := dropbear.Parse(in, nil); err == nil {
 			t.Error("hostile input accepted")
 		}
 	}})
 }
 
-func FuzzDecode(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, name := range []string{"ed25519", "p256", "p521"} {
 		var k crypto.Signer
 		switch name {
@@ -247,22 +247,22 @@ func FuzzDecode(f *testing.F) {
 		case "p521":
 			k, _ = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 		}
-		b, _ := dropbear.Encode(k, nil)
+		b, _ := dropbear.Marshal(k, nil)
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		k, err := dropbear.Decode(data, nil)
+		k, err := dropbear.Parse(data, nil)
 		if err != nil {
 			if !errors.Is(err, dropbear.ErrMalformed) && !errors.Is(err, dropbear.ErrUnsupportedKeyType) {
 				t.Fatalf("error wraps no sentinel: %v", err)
 			}
 			return
 		}
-		enc, err := dropbear.Encode(k, nil)
+		enc, err := dropbear.Marshal(k, nil)
 		if err != nil {
 			t.Fatalf("decoded key does not encode: %v", err)
 		}
-		k2, err := dropbear.Decode(enc, nil)
+		k2, err := dropbear.Parse(enc, nil)
 		if err != nil || !k2.Public().(publicKey).Equal(k.Public()) {
 			t.Fatalf("round trip: %v", err)
 		}

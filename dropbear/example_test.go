@@ -11,11 +11,11 @@ import (
 // back.
 func Example() {
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
-	file, err := dropbear.Encode(key, nil)
+	file, err := dropbear.Marshal(key, nil)
 	if err != nil {
 		panic(err)
 	}
-	back, err := dropbear.Decode(file, nil)
+	back, err := dropbear.Parse(file, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -152,7 +152,7 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 		if s.opts.PPKComment != nil {
 			comment = s.opts.PPKComment(name)
 		}
-		b, err := ppk.Encode(key, &ppk.EncodeOptions{Version: s.opts.PPKVersion, Comment: comment})
+		b, err := ppk.Marshal(key, &ppk.MarshalOptions{Version: s.opts.PPKVersion, Comment: comment})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding PPK: %w", err)
 		}
@@ -161,9 +161,13 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
 		// PKCS#1 without the final newline, byte-identical to EC2.
-		return strings.TrimSuffix(string(pemenc.EncodePKCS1PrivateKey(k)), "\n"), nil
+		b, err := pemenc.MarshalPKCS1PrivateKey(k)
+		if err != nil {
+			return "", fmt.Errorf("ec2: encoding PKCS#1 key: %w", err)
+		}
+		return strings.TrimSuffix(string(b), "\n"), nil
 	default:
-		b, err := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
+		b, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding OpenSSH key: %w", err)
 		}

@@ -170,8 +170,8 @@ func TestImportBadMaterial(t *testing.T) {
 	skEd := wireBlob([]byte("sk-ssh-ed25519@openssh.com"), make([]byte, 32), []byte("ssh:"))
 	// Real security keys and an ssh-keygen -s certificate: EC2 refuses both.
 	skKey, _ := stdecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	skLine, _ := pemenc.EncodeAuthorizedKey(&fido.ECDSAPublicKey{Key: &skKey.PublicKey, Application: "ssh:"}, "yubikey")
-	skEdLine, _ := pemenc.EncodeAuthorizedKey(&fido.Ed25519PublicKey{Key: ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey), Application: "ssh:"}, "")
+	skLine, _ := pemenc.MarshalAuthorizedKey(&fido.ECDSAPublicKey{Key: &skKey.PublicKey, Application: "ssh:"}, "yubikey")
+	skEdLine, _ := pemenc.MarshalAuthorizedKey(&fido.Ed25519PublicKey{Key: ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey), Application: "ssh:"}, "")
 	certLine, err := os.ReadFile(filepath.Join("..", "keyfile", "testdata", "ed25519-cert.pub"))
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 // ssh-keygen -l does.
 func Example() {
 	pub := &fido.Ed25519PublicKey{Key: ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey), Application: "ssh:"}
-	line, _ := pemenc.EncodeAuthorizedKey(pub, "yubikey")
+	line, _ := pemenc.MarshalAuthorizedKey(pub, "yubikey")
 	back, comment, err := pemenc.ParseAuthorizedKey(line)
 	if err != nil {
 		panic(err)

@@ -50,7 +50,7 @@ func TestSSHKeygenReadsHandles(t *testing.T) {
 		for _, pass := range []string{"", "pw"} {
 			t.Run(fmt.Sprintf("%s/pass=%q", typ, pass), func(t *testing.T) {
 				k := newHandle(t, alg)
-				file, err := pemenc.EncodeOpenSSHPrivateKey(k, &pemenc.OpenSSHOptions{Comment: "sk test", Passphrase: []byte(pass), Rounds: 2})
+				file, err := pemenc.MarshalOpenSSHPrivateKey(k, &pemenc.OpenSSHOptions{Comment: "sk test", Passphrase: []byte(pass), Rounds: 2})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -68,7 +68,7 @@ func TestSSHKeygenReadsHandles(t *testing.T) {
 				if got := testtool.Run(t, nil, "ssh-keygen", "-l", "-P", pass, "-f", p); string(got) != want && pass == "" {
 					t.Errorf("ssh-keygen -l: %q, want %q", got, want)
 				}
-				back, c, err := pemenc.ParsePrivateKey(file, []byte(pass))
+				back, c, err := pemenc.ParsePrivateKey(file, []byte(pass), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -91,7 +91,7 @@ func TestPublicForms(t *testing.T) {
 	for alg, typ := range skTypes {
 		t.Run(typ, func(t *testing.T) {
 			k := newHandle(t, alg)
-			line, err := pemenc.EncodeAuthorizedKey(k.Public(), "me@host")
+			line, err := pemenc.MarshalAuthorizedKey(k.Public(), "me@host")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestPublicForms(t *testing.T) {
 				t.Errorf("reading ssh-keygen -e: %v", err)
 			}
 			// keyforge writes RFC 4716; ssh-keygen -i reads it.
-			ours, err := pemenc.EncodeRFC4716PublicKey(k.Public(), "me@host")
+			ours, err := pemenc.MarshalRFC4716PublicKey(k.Public(), "me@host")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +124,7 @@ func TestPublicForms(t *testing.T) {
 				t.Errorf("ssh-keygen -i: %v %s", err, imported)
 			}
 			// No PKIX form exists for a security key.
-			if _, err := pemenc.EncodePKIXPublicKey(k.Public()); err == nil {
+			if _, err := pemenc.MarshalPKIXPublicKey(k.Public()); err == nil {
 				t.Error("PKIX form of a security key")
 			}
 		})

@@ -8,7 +8,7 @@ var dropbearFormat = &format{
 	name:  FormatDropbear,
 	match: func(in *input) bool { return len(in.data) > 0 && in.data[0] == 0 && dropbear.Sniff(in.data) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
-		k, err := dropbear.Decode(in.data, nil)
+		k, err := dropbear.Parse(in.data, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/keyforge/keyforge/internal/sizetest"
 )
 
 // FuzzParse: Parse never panics, and every error matches one of the
@@ -53,42 +54,35 @@ func publicEqual(a, b crypto.PublicKey) bool {
 }
 
 // TestSizeGrowth: the bytes Parse allocates grow linearly with the input,
-// for inputs that each stress one part of the detection and the readers.
+// for inputs that each stress one part of the detection and the readers
+// (sizes up to MaxInputSize).
 func TestSizeGrowth(t *testing.T) {
 	ed := readFixture(t, "ed25519-authorized.pub")
 	pem := readFixture(t, "rsa-pkcs1.pem")
-	for _, c := range []struct {
-		name string
-		make func(n int) []byte
-	}{
-		{"comment lines before a key line", func(n int) []byte {
-			return append(bytes.Repeat([]byte("# c\n"), n/4), ed...)
-		}},
-		{"blank lines", func(n int) []byte { return append(bytes.Repeat([]byte("\n"), n), ed...) }},
-		{"text before BEGIN", func(n int) []byte {
-			return append(bytes.Repeat([]byte("x-----BEGIN \n"), n/13), pem...)
-		}},
-		{"long base64 token", func(n int) []byte { return bytes.Repeat([]byte("A"), n/4*4) }},
-		{"long authorized_keys comment", func(n int) []byte {
-			return append(bytes.TrimSpace(ed), strings.Repeat("c", n)...)
-		}},
-		{"garbage", func(n int) []byte { return bytes.Repeat([]byte("\x00\x01"), n/2) }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			small, large := allocated(c.make(64<<10)), allocated(c.make(960<<10))
-			// 15× the input: linear work allocates about 15× (plus constants).
-			if large > 40*small+1<<20 {
-				t.Errorf("allocations grow super-linearly: %d bytes at 64 KiB, %d at 960 KiB", small, large)
-			}
-		})
+	sec1 := readFixture(t, "p256-sec1.pem")
+	rfc := readFixture(t, "rsa-rfc4716.pub")
+	parse := func(b []byte) { Parse(b, nil) }
+	sizes := []int{64 << 10, 256 << 10, MaxInputSize - 4096}
+	c := func(name string, build func(n int) []byte) sizetest.Case {
+		return sizetest.Case{Name: name, Build: build, Decode: parse, Sizes: sizes}
 	}
-}
-
-func allocated(data []byte) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	Parse(data, nil)
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
+	sizetest.Check(t,
+		c("comment lines before a key line", func(n int) []byte { return append(bytes.Repeat([]byte("# c\n"), n/4), ed...) }),
+		c("blank lines", func(n int) []byte { return append(bytes.Repeat([]byte("\n"), n), ed...) }),
+		c("text before BEGIN", func(n int) []byte { return append(bytes.Repeat([]byte("x-----BEGIN \n"), n/13), pem...) }),
+		c("EC PARAMETERS blocks", func(n int) []byte {
+			blk := []byte("-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n")
+			return append(bytes.Repeat(blk, n/len(blk)), sec1...)
+		}),
+		c("RFC 4716 continuation lines", func(n int) []byte {
+			head, body, _ := bytes.Cut(rfc, []byte("\n"))
+			return append(append(append(head, "\nComment: x\\\n"...), bytes.Repeat([]byte("ab\\\n"), n/4)...), append([]byte("y\n"), body...)...)
+		}),
+		c("long base64 token", func(n int) []byte { return bytes.Repeat([]byte("A"), n/4*4) }),
+		c("long authorized_keys comment", func(n int) []byte { return append(bytes.TrimSpace(ed), strings.Repeat(" c", n/2)...) }),
+		c("garbage", func(n int) []byte { return bytes.Repeat([]byte("\x00\x01"), n/2) }),
+		c("PPK with a long comment", func(n int) []byte {
+			return append([]byte("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: "), bytes.Repeat([]byte("c"), n)...)
+		}),
+	)
 }

@@ -90,7 +90,7 @@ type ParseOptions struct {
 	// PEM bounds the KDF work of pemenc's formats (OpenSSH, PKCS#8).
 	PEM pemenc.ParseOptions
 	// PPK bounds the Argon2 work of PPK v3 files.
-	PPK ppk.DecodeOptions
+	PPK ppk.ParseOptions
 }
 
 // MaxInputSize is the largest input Parse reads; no key file keyforge

@@ -75,7 +75,7 @@ func readFixture(t testing.TB, name string) []byte {
 
 func authorizedLine(t testing.TB, pub crypto.PublicKey) string {
 	t.Helper()
-	line, err := pemenc.EncodeAuthorizedKey(pub, "")
+	line, err := pemenc.MarshalAuthorizedKey(pub, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ var opensshFormat = &format{
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
 		// A first pass without the passphrase stops before any KDF work and
 		// tells whether the file is encrypted.
-		priv, comment, err := pemenc.ParseOpenSSHPrivateKeyWithOptions(in.data, nil, &o.PEM)
+		priv, comment, err := pemenc.ParseOpenSSHPrivateKey(in.data, nil, &o.PEM)
 		if errors.Is(err, pemenc.ErrPassphraseRequired) {
 			if o.Passphrase == nil {
 				pub, _, perr := pemenc.ParsePublicKey(in.data)
@@ -23,7 +23,7 @@ var opensshFormat = &format{
 				}
 				return nil, &PassphraseMissingError{Format: FormatOpenSSH, PublicKey: pub}
 			}
-			priv, comment, err = pemenc.ParseOpenSSHPrivateKeyWithOptions(in.data, o.Passphrase, &o.PEM)
+			priv, comment, err = pemenc.ParseOpenSSHPrivateKey(in.data, o.Passphrase, &o.PEM)
 			if err != nil {
 				return nil, err
 			}

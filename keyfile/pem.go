@@ -26,7 +26,7 @@ func parsePEMPrivate(in *input, o *ParseOptions, f Format, encrypted bool) (*Key
 	if in.der != nil {
 		data = armor(pemTypes[f], in.der)
 	}
-	priv, _, err := pemenc.ParsePrivateKeyWithOptions(data, o.Passphrase, &o.PEM)
+	priv, _, err := pemenc.ParsePrivateKey(data, o.Passphrase, &o.PEM)
 	if errors.Is(err, pemenc.ErrPassphraseRequired) {
 		return nil, &PassphraseMissingError{Format: f}
 	}

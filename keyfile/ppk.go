@@ -27,7 +27,7 @@ var (
 )
 
 func parsePPK(in *input, o *ParseOptions) (*Key, error) {
-	pk, err := ppk.DecodePublic(in.data)
+	pk, err := ppk.ParsePublic(in.data)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func parsePPK(in *input, o *ParseOptions) (*Key, error) {
 	if encrypted && o.Passphrase == nil {
 		return nil, &PassphraseMissingError{Format: f, PublicKey: pk.PublicKey, Comment: pk.Comment}
 	}
-	k, err := ppk.Decode(in.data, o.Passphrase, &o.PPK)
+	k, err := ppk.Parse(in.data, o.Passphrase, &o.PPK)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ var sshcomFormat = &format{
 	name:  FormatSSHCom,
 	match: func(in *input) bool { return sshcom.Sniff(in.data) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
-		k, err := sshcom.Decode(in.data, o.Passphrase, nil)
+		k, err := sshcom.Parse(in.data, o.Passphrase, nil)
 		if errors.Is(err, sshcom.ErrPassphraseRequired) {
 			return nil, &PassphraseMissingError{Format: FormatSSHCom}
 		}

@@ -4,29 +4,29 @@
 // Private keys (crypto.Signer: *rsa.PrivateKey, ed25519.PrivateKey,
 // *ecdsa.PrivateKey on P-256/384/521):
 //
-//   - OpenSSH openssh-key-v1: EncodeOpenSSHPrivateKey writes it as ssh-keygen
+//   - OpenSSH openssh-key-v1: MarshalOpenSSHPrivateKey writes it as ssh-keygen
 //     does (70 columns, padding 1,2,3…, checkints from OpenSSHOptions.Rand,
 //     optionally encrypted with bcrypt_pbkdf and aes256-ctr or any other
 //     cipher of OpenSSHCiphers); ParseOpenSSHPrivateKey reads every cipher
 //     `ssh-keygen -Z` offers in OpenSSH 9.2.
-//   - PKCS#1 (EncodePKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
-//     (EncodeSEC1PrivateKey), PKCS#8 (EncodePKCS8PrivateKey).
-//   - Encrypted PKCS#8: EncodeEncryptedPKCS8PrivateKey writes PBES2 with
+//   - PKCS#1 (MarshalPKCS1PrivateKey, ParsePKCS1PrivateKey), SEC1
+//     (MarshalSEC1PrivateKey), PKCS#8 (MarshalPKCS8PrivateKey).
+//   - Encrypted PKCS#8: MarshalEncryptedPKCS8PrivateKey writes PBES2 with
 //     PBKDF2-HMAC-SHA256 and AES-256-CBC (`openssl pkcs8 -topk8 -v2
-//     aes-256-cbc`); DER forms: EncodePKCS1PrivateKeyDER,
-//     EncodePKCS8PrivateKeyDER, EncodeEncryptedPKCS8PrivateKeyDER,
-//     EncodePKIXPublicKeyDER, EncodePKCS1PublicKeyDER, and PEMToDER for any
-//     block; EncodePKCS1PublicKey writes "RSA PUBLIC KEY".
-//   - ParsePrivateKey detects the format: all of the above plus encrypted
-//     PKCS#8 (PBES2 with PBKDF2-HMAC-SHA1/SHA2 or scrypt, AES-CBC,
-//     DES-EDE3-CBC; the legacy PKCS#12 PBE schemes with SHA-1 and 3DES,
-//     RC2 or RC4, and PBES1 with MD5 or SHA-1 and DES or RC2, as OpenSSL 1.0
-//     and Java wrote them), legacy Proc-Type/DEK-Info PEM (AES-*-CBC,
-//     DES-EDE3-CBC, DES-CBC) and bare DER (PKCS#8, encrypted PKCS#8,
-//     PKCS#1, SEC1).
+//     aes-256-cbc`); DER forms: MarshalPKCS1PrivateKeyDER,
+//     MarshalPKCS8PrivateKeyDER, MarshalEncryptedPKCS8PrivateKeyDER,
+//     MarshalPKIXPublicKeyDER, MarshalPKCS1PublicKeyDER, and PEMToDER for any
+//     block; MarshalPKCS1PublicKey writes "RSA PUBLIC KEY".
+//   - ParsePrivateKey reads any of this package's private forms, told apart
+//     by PEM type or DER structure: all of the above plus encrypted PKCS#8
+//     (PBES2 with PBKDF2-HMAC-SHA1/SHA2 or scrypt, AES-CBC, DES-EDE3-CBC;
+//     the legacy PKCS#12 PBE schemes with SHA-1 and 3DES, RC2 or RC4, and
+//     PBES1 with MD5 or SHA-1 and DES or RC2, as OpenSSL 1.0 and Java wrote
+//     them), legacy Proc-Type/DEK-Info PEM (AES-*-CBC, DES-EDE3-CBC,
+//     DES-CBC) and bare DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1).
 //
-// Public keys: EncodeAuthorizedKey/ParseAuthorizedKey (options prefix
-// skipped), EncodeRFC4716PublicKey/ParseRFC4716PublicKey, EncodePKIXPublicKey,
+// Public keys: MarshalAuthorizedKey/ParseAuthorizedKey (options prefix
+// skipped), MarshalRFC4716PublicKey/ParseRFC4716PublicKey, MarshalPKIXPublicKey,
 // and ParsePublicKey, which also reads PKCS#1 "RSA PUBLIC KEY" (PEM or bare
 // DER), base64 or bare SubjectPublicKeyInfo DER (EC2 ImportKeyPair's third
 // form) and the public key in an OpenSSH private key's envelope (no
@@ -37,11 +37,12 @@
 // PKCS#8 and PKIX, as openssl and ssh-keygen read them; the SSH wire forms
 // keep uncompressed points only, as OpenSSH does.
 //
-// Files of other producers (Dropbear, ssh.com, SSH-1, PKCS#12) are told
-// apart by package keyfile, which reads the first two with packages dropbear
-// and sshcom. Encryption this package does not implement (PBES1 with MD2,
-// Camellia, ARIA, SM4, single DES, RC2 or AES-GCM/OFB/CFB under PBES2;
-// unknown DEK-Info or OpenSSH ciphers) is named in an
+// To open a key file of any format keyforge knows (PPK, ssh.com and
+// Dropbear too), detected from its contents, use package keyfile, which
+// calls the functions here; it also names the files of other producers that
+// keyforge does not read. Encryption this package does not implement (PBES1
+// with MD2, Camellia, ARIA, SM4, single DES, RC2 or AES-GCM/OFB/CFB under
+// PBES2; unknown DEK-Info or OpenSSH ciphers) is named in an
 // ErrUnsupportedEncryption error.
 //
 // Passphrases: for an encrypted key a nil passphrase means "none given"
@@ -49,8 +50,9 @@
 // passphrase, as in package ppk: `openssl pkcs8 -topk8 -passout pass:`
 // encrypts with the empty password. Unencrypted keys ignore the passphrase.
 //
-// RSA keys below MinRSABits (1024) are refused in every form, read or
-// written, as ssh-keygen 9.2 does; RSA factors must be within 32 bits of
+// RSA keys below 1024 bits (and above 16384) are refused in every form, read
+// or written, as ssh-keygen 9.2 does (one policy for every package, in
+// internal/keytype); RSA factors must be within 32 bits of
 // half the modulus (every tool writes exactly half), which bounds the cost
 // of checking forged keys. A private exponent d ≥ n, which ssh-keygen and
 // openssl accept, is replaced by the equivalent e⁻¹ mod λ(n).
@@ -73,9 +75,9 @@
 // files. Other key types (DSA, Ed448, X25519, P-224, secp256k1) are refused
 // with ErrUnsupportedKeyType and their name.
 //
-// KDF work is bounded before it starts: ParseOptions (used by the
-// …WithOptions variants) sets ceilings on bcrypt rounds, PBKDF2 (and
-// PKCS#12/PBES1) iterations and scrypt memory and work:
+// KDF work is bounded before it starts: ParseOptions (the trailing argument
+// of the readers; nil means the defaults) sets ceilings on bcrypt rounds,
+// PBKDF2 (and PKCS#12/PBES1) iterations and scrypt memory and work:
 // DefaultMaxBcryptRounds (200), DefaultMaxPBKDF2Iterations (2,000,000),
 // DefaultMaxScryptMemory (256 MiB of 128·N·r) and DefaultMaxScryptWork
 // (N·r·p ≤ 2²¹) otherwise; above them the error is ErrUnsafeKDF. At the
@@ -89,11 +91,12 @@
 // once: a hostile 1 MiB input costs under a millisecond of CPU and
 // allocates a small multiple of its size (the size-growth tests check it).
 //
-// Beyond the DEVELOPERS.md contract this package adds: the sentinels
-// ErrUnsupportedEncryption, OpenSSHOptions.Cipher,
-// OpenSSHCiphers, ParseOptions with ParseOpenSSHPrivateKeyWithOptions and
-// ParsePrivateKeyWithOptions, EncodeSEC1PrivateKey, EncodePKCS8PrivateKey,
-// EncodeRFC4716PublicKey, ParseRFC4716PublicKey and EncodePKIXPublicKey.
+// Files are named after the formats they hold: openssh.go (with
+// opensshcipher.go), pkcs1.go, pkcs8.go (pkcs8_encrypt.go the writer,
+// pkcs8_legacy.go the PKCS#12 PBE, PBES1 and scrypt readers, rc2.go),
+// sec1.go, pemcrypt.go (legacy PEM encryption), authorizedkeys.go,
+// rfc4716.go, pkix.go, fido.go (security-key handles); private.go and
+// public.go read any of them by PEM type; the reference for each is in doc/.
 package pemenc
 
 import (

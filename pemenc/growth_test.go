@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/base64"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
+
 	"github.com/keyforge/keyforge/internal/sizetest"
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // growthInputs are well-formed pieces the hostile inputs wrap, so each
@@ -28,17 +34,17 @@ func newGrowthInputs(t *testing.T) growthInputs {
 	ed := keys[0].(ed25519.PrivateKey)
 	ec := keys[1].(*ecdsa.PrivateKey)
 	var g growthInputs
-	a, _ := EncodeAuthorizedKey(ed.Public(), "c")
+	a, _ := MarshalAuthorizedKey(ed.Public(), "c")
 	g.authorized = string(a)
-	r, _ := EncodeRFC4716PublicKey(ed.Public(), "")
+	r, _ := MarshalRFC4716PublicKey(ed.Public(), "")
 	g.rfcBody = strings.TrimPrefix(string(r), rfc4716Begin+"\n")
-	p, _ := EncodePKIXPublicKey(ed.Public())
+	p, _ := MarshalPKIXPublicKey(ed.Public())
 	g.pkix = string(p)
-	s, _ := EncodeSEC1PrivateKey(ec)
+	s, _ := MarshalSEC1PrivateKey(ec)
 	g.sec1 = string(s)
-	o, _ := EncodeOpenSSHPrivateKey(ed, &OpenSSHOptions{Rand: zeroReader{}})
+	o, _ := MarshalOpenSSHPrivateKey(ed, &OpenSSHOptions{Rand: zeroReader{}})
 	g.openssh = string(o)
-	p8, _ := EncodePKCS8PrivateKey(ed)
+	p8, _ := MarshalPKCS8PrivateKey(ed)
 	g.pkcs8 = string(p8)
 	for _, x := range []string{g.authorized, g.rfcBody, g.pkix, g.sec1, g.openssh, g.pkcs8} {
 		if x == "" {
@@ -49,7 +55,7 @@ func newGrowthInputs(t *testing.T) growthInputs {
 }
 
 func parsePub(b []byte)  { ParsePublicKey(b) }
-func parsePriv(b []byte) { ParsePrivateKey(b, []byte("pw")) }
+func parsePriv(b []byte) { ParsePrivateKey(b, []byte("pw"), nil) }
 
 // TestGrowthPublic grows every public-key form: RFC 4716 header
 // continuations, headers and blank lines; authorized_keys comment and blank
@@ -91,6 +97,14 @@ func TestGrowthPublic(t *testing.T) {
 		sizetest.Case{Name: "authorized-blanks", Build: func(n int) []byte { return sizetest.Repeat("ssh-ed25519", " ", "AAAA", n) }, Decode: func(b []byte) { ParseAuthorizedKey(b) }},
 		sizetest.Case{Name: "spki-base64-token", Build: func(n int) []byte { return sizetest.Repeat("MII", "A", "", n) }, Decode: parsePub},
 		sizetest.Case{Name: "spki-der", Build: der, Decode: parsePub},
+		sizetest.Case{Name: "spki-der-huge-modulus", Build: func(n int) []byte {
+			der, _ := asn1.Marshal(spki{Algo: pkix.AlgorithmIdentifier{Algorithm: oidRSA, Parameters: asn1.NullRawValue},
+				Key: asn1.BitString{Bytes: func() []byte {
+					b, _ := asn1.Marshal(pkcs1Public{N: new(big.Int).SetBytes(bytes.Repeat([]byte{0xff}, n-64)), E: big.NewInt(65537)})
+					return b
+				}(), BitLength: 8 * (n - 64)}})
+			return der
+		}, Decode: parsePub},
 		sizetest.Case{Name: "pkix-text-before", Build: func(n int) []byte { return sizetest.Repeat("", "x\n", g.pkix, n) }, Decode: parsePub},
 		sizetest.Case{Name: "pkix-short-body-lines", Build: func(n int) []byte {
 			return sizetest.Repeat("-----BEGIN PUBLIC KEY-----\n", "AAAA\n", "-----END PUBLIC KEY-----\n", n)
@@ -126,8 +140,40 @@ func TestGrowthPrivate(t *testing.T) {
 		b[2], b[3], b[4] = byte((n-5)>>16), byte((n-5)>>8), byte(n-5)
 		return b
 	}
+	// Valid structures holding one huge number: the size checks must come
+	// before any arithmetic on it.
+	huge := func(n int) *big.Int { return new(big.Int).SetBytes(bytes.Repeat([]byte{0xff}, n)) }
+	pkcs1DER := func(n int) []byte {
+		der, _ := asn1.Marshal(pkcs1PrivateKey{N: huge(n - 64), E: big.NewInt(65537), D: big.NewInt(3), P: big.NewInt(5), Q: big.NewInt(7), Dp: bigOne, Dq: bigOne, Qinv: bigOne})
+		return der
+	}
+	opensshRSA := func(n int) []byte {
+		var priv, out sshwire.Builder
+		priv.Uint32(1)
+		priv.Uint32(1)
+		priv.StringS(keytype.RSA)
+		for _, x := range []*big.Int{huge(n * 9 / 25), big.NewInt(65537), big.NewInt(3), bigOne, big.NewInt(5), big.NewInt(7)} {
+			priv.MPInt(x)
+		}
+		priv.StringS("")
+		for i := 1; len(priv.B)%8 != 0; i++ {
+			priv.B = append(priv.B, byte(i))
+		}
+		var pub sshwire.Builder
+		pub.StringS(keytype.RSA)
+		pub.MPInt(big.NewInt(65537))
+		pub.MPInt(huge(n * 9 / 25))
+		out.B = append(out.B, opensshMagic...)
+		out.StringS("none")
+		out.StringS("none")
+		out.String(nil)
+		out.Uint32(1)
+		out.String(pub.B)
+		out.String(priv.B)
+		return encodeArmor(opensshPEMType, nil, out.B, 70)
+	}
 	pkcs1 := func(b []byte) { ParsePKCS1PrivateKey(b) }
-	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil) }
+	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil, nil) }
 	sizetest.Check(t,
 		sizetest.Case{Name: "ec-parameters-blocks", Build: func(n int) []byte { return sizetest.Repeat("", ecParams, g.sec1, n) }, Decode: parsePriv},
 		sizetest.Case{Name: "ec-parameters-blocks-no-key", Build: func(n int) []byte { return sizetest.Repeat("", ecParams, "", n) }, Decode: parsePriv},
@@ -140,6 +186,8 @@ func TestGrowthPrivate(t *testing.T) {
 		sizetest.Case{Name: "encrypted-pkcs8-short-lines", Build: body("ENCRYPTED PRIVATE KEY"), Decode: parsePriv},
 		sizetest.Case{Name: "sec1-short-lines", Build: body("EC PRIVATE KEY"), Decode: parsePriv},
 		sizetest.Case{Name: "bare-der", Build: der, Decode: parsePriv},
+		sizetest.Case{Name: "pkcs1-der-huge-modulus", Build: pkcs1DER, Decode: parsePriv},
+		sizetest.Case{Name: "openssh-huge-rsa", Build: opensshRSA, Decode: parsePriv},
 		sizetest.Case{Name: "pkcs1-short-lines", Build: body("RSA PRIVATE KEY"), Decode: pkcs1},
 		sizetest.Case{Name: "pkcs1-text-before", Build: func(n int) []byte { return sizetest.Repeat("", "x\n", g.sec1, n) }, Decode: pkcs1},
 		sizetest.Case{Name: "openssh-short-lines", Build: body(opensshPEMType), Decode: openssh},
@@ -176,7 +224,7 @@ func TestGrowthInputsDecode(t *testing.T) {
 		small("", "x\n", g.openssh),
 		[]byte(strings.Replace(g.pkcs8, "-----\n", "-----\nX-H: v\nX-H: w\n\n", 1)),
 	} {
-		if _, _, err := ParsePrivateKey(in, nil); err != nil {
+		if _, _, err := ParsePrivateKey(in, nil, nil); err != nil {
 			t.Errorf("%q: %v", in, err)
 		}
 	}
@@ -195,10 +243,10 @@ func TestPEMHeaderLimit(t *testing.T) {
 	with := func(n int) []byte {
 		return []byte(strings.Replace(g.pkcs8, "-----\n", "-----\n"+strings.Repeat("X-H: v\n", n)+"\n", 1))
 	}
-	if _, _, err := ParsePrivateKey(with(maxPEMHeaders), nil); err != nil {
+	if _, _, err := ParsePrivateKey(with(maxPEMHeaders), nil, nil); err != nil {
 		t.Fatalf("%d headers: %v", maxPEMHeaders, err)
 	}
-	if _, _, err := ParsePrivateKey(with(maxPEMHeaders+1), nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "header lines") {
+	if _, _, err := ParsePrivateKey(with(maxPEMHeaders+1), nil, nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "header lines") {
 		t.Fatalf("%d headers: %v", maxPEMHeaders+1, err)
 	}
 }

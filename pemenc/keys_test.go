@@ -7,10 +7,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"github.com/keyforge/keyforge/internal/keytype"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/keyforge/keyforge/internal/keytype"
 
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -78,7 +79,7 @@ func sshKeygenY(t *testing.T, data []byte, pass string) string {
 
 func authLine(t *testing.T, pub crypto.PublicKey) string {
 	t.Helper()
-	l, err := EncodeAuthorizedKey(pub, "")
+	l, err := MarshalAuthorizedKey(pub, "")
 	if err != nil {
 		t.Fatal(err)
 	}

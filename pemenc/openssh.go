@@ -29,7 +29,7 @@ const (
 	bcryptSaltBytes = 16
 )
 
-// OpenSSHOptions controls EncodeOpenSSHPrivateKey.
+// OpenSSHOptions controls MarshalOpenSSHPrivateKey.
 type OpenSSHOptions struct {
 	// Comment is stored in the private section.
 	Comment string
@@ -59,12 +59,12 @@ func OpenSSHCiphers() []string {
 	return names
 }
 
-// EncodeOpenSSHPrivateKey returns key (an *rsa.PrivateKey, ed25519.PrivateKey
+// MarshalOpenSSHPrivateKey returns key (an *rsa.PrivateKey, ed25519.PrivateKey
 // or *ecdsa.PrivateKey on P-256/384/521) in the openssh-key-v1 format that
 // ssh-keygen writes: 70-column armour ending in "\n", padding 1,2,3… to the
 // cipher block size (none when already aligned). RSA keys are written with
 // p > q and iqmp = q⁻¹ mod p, as by every encoder.
-func EncodeOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, error) {
+func MarshalOpenSSHPrivateKey(key crypto.Signer, opts *OpenSSHOptions) ([]byte, error) {
 	if opts == nil {
 		opts = &OpenSSHOptions{}
 	}
@@ -244,12 +244,8 @@ func (o *ParseOptions) maxIter() int {
 
 // ParseOpenSSHPrivateKey reads an openssh-key-v1 private key, decrypting it
 // with passphrase when it is encrypted, and returns the key and its comment.
-func ParseOpenSSHPrivateKey(data, passphrase []byte) (crypto.Signer, string, error) {
-	return ParseOpenSSHPrivateKeyWithOptions(data, passphrase, nil)
-}
-
-// ParseOpenSSHPrivateKeyWithOptions is ParseOpenSSHPrivateKey with KDF ceilings.
-func ParseOpenSSHPrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+// opts bounds the KDF work (nil: the default ceilings).
+func ParseOpenSSHPrivateKey(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
 	b, err := decodeArmor(data)
 	if err != nil {
 		return nil, "", err
@@ -437,4 +433,33 @@ func publicEqual(a, b crypto.PublicKey) bool {
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	e, ok := a.(equaler)
 	return ok && e.Equal(b)
+}
+
+// opensshPublic returns the envelope public key of an OpenSSH private key,
+// with the comment when the key is not encrypted (and then fully checked).
+func opensshPublic(raw []byte) (crypto.PublicKey, string, error) {
+	if !bytes.HasPrefix(raw, []byte(opensshMagic)) {
+		return nil, "", malformed("missing openssh-key-v1 magic")
+	}
+	r := sshwire.NewReader(raw[len(opensshMagic):])
+	cipherName := string(r.String())
+	r.String()
+	r.String()
+	nkeys := r.Uint32()
+	pubBlob := r.String()
+	if r.Err() != nil {
+		return nil, "", wrapKey(r.Err())
+	}
+	if nkeys != 1 {
+		return nil, "", malformed("%d keys in file, want 1", nkeys)
+	}
+	if cipherName == "none" {
+		k, c, err := parseOpenSSHBinary(raw, nil, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		return k.Public(), c, nil
+	}
+	pub, err := parsePublicBlob(pubBlob)
+	return pub, "", wrapKey(err)
 }

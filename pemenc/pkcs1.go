@@ -1,6 +1,7 @@
 package pemenc
 
 import (
+	"crypto"
 	"crypto/rsa"
 	"encoding/asn1"
 	"fmt"
@@ -9,17 +10,15 @@ import (
 	"github.com/keyforge/keyforge/internal/keytype"
 )
 
-// EncodePKCS1PrivateKey returns k as a PKCS#1 "RSA PRIVATE KEY" PEM block
+// MarshalPKCS1PrivateKey returns k as a PKCS#1 "RSA PRIVATE KEY" PEM block
 // with 64-column base64 lines, ending in "\n" (EC2 drops that final newline).
-// It writes
-// p > q like every encoder (keytype.NormaliseRSA), and panics on a key that
-// cannot be normalised (multi-prime, inconsistent), which no reader returns.
-func EncodePKCS1PrivateKey(k *rsa.PrivateKey) []byte {
-	n, err := keytype.NormaliseRSA(k)
+// It writes p > q like every encoder (keytype.NormaliseRSA).
+func MarshalPKCS1PrivateKey(k *rsa.PrivateKey) ([]byte, error) {
+	n, err := checkSigner(k)
 	if err != nil {
-		panic("pemenc: EncodePKCS1PrivateKey: " + err.Error())
+		return nil, err
 	}
-	return encodeArmor("RSA PRIVATE KEY", nil, marshalPKCS1DER(n), 64)
+	return encodeArmor("RSA PRIVATE KEY", nil, marshalPKCS1DER(n.(*rsa.PrivateKey)), 64), nil
 }
 
 // ParsePKCS1PrivateKey reads an unencrypted PKCS#1 "RSA PRIVATE KEY" PEM block.
@@ -89,4 +88,25 @@ func marshalPKCS1DER(k *rsa.PrivateKey) []byte {
 		panic("pemenc: marshal PKCS#1: " + err.Error())
 	}
 	return der
+}
+
+// parsePKCS1PublicDER reads a PKCS#1 RSAPublicKey.
+func parsePKCS1PublicDER(der []byte) (crypto.PublicKey, error) {
+	var k pkcs1Public
+	if rest, err := asn1.Unmarshal(der, &k); err != nil || len(rest) != 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	if k.N.Sign() <= 0 || k.E.Sign() <= 0 {
+		return nil, malformed("bad PKCS#1 RSAPublicKey")
+	}
+	pub, err := keytype.NewRSAPublicKey(k.N, k.E)
+	if err != nil {
+		return nil, wrapKey(err)
+	}
+	return pub, nil
+}
+
+type pkcs1Public struct {
+	N *big.Int
+	E *big.Int
 }

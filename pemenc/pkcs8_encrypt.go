@@ -17,7 +17,7 @@ import (
 	"github.com/keyforge/keyforge/fido"
 )
 
-// PKCS8EncryptOptions configures EncodeEncryptedPKCS8PrivateKey; nil means
+// PKCS8EncryptOptions configures MarshalEncryptedPKCS8PrivateKey; nil means
 // the defaults.
 type PKCS8EncryptOptions struct {
 	// Iterations of PBKDF2-HMAC-SHA256; 0 means DefaultPKCS8Iterations. It
@@ -37,22 +37,22 @@ const DefaultPKCS8Iterations = 100_000
 // AES-256-CBC's 16-byte IV.
 const pkcs8SaltLen = 16
 
-// EncodeEncryptedPKCS8PrivateKey returns key as an "ENCRYPTED PRIVATE KEY"
+// MarshalEncryptedPKCS8PrivateKey returns key as an "ENCRYPTED PRIVATE KEY"
 // PEM block (RFC 8018 PBES2: PBKDF2 with HMAC-SHA256 and AES-256-CBC), the
 // structure `openssl pkcs8 -topk8 -v2 aes-256-cbc` writes; openssl, ssh-keygen
 // and ParsePrivateKey read it. passphrase must be non-empty.
-func EncodeEncryptedPKCS8PrivateKey(key crypto.Signer, passphrase []byte, opts *PKCS8EncryptOptions) ([]byte, error) {
-	der, err := EncodeEncryptedPKCS8PrivateKeyDER(key, passphrase, opts)
+func MarshalEncryptedPKCS8PrivateKey(key crypto.Signer, passphrase []byte, opts *PKCS8EncryptOptions) ([]byte, error) {
+	der, err := MarshalEncryptedPKCS8PrivateKeyDER(key, passphrase, opts)
 	if err != nil {
 		return nil, err
 	}
 	return encodeArmor("ENCRYPTED PRIVATE KEY", nil, der, 64), nil
 }
 
-// EncodeEncryptedPKCS8PrivateKeyDER is EncodeEncryptedPKCS8PrivateKey
+// MarshalEncryptedPKCS8PrivateKeyDER is MarshalEncryptedPKCS8PrivateKey
 // without the armour: the DER of EncryptedPrivateKeyInfo (`openssl pkcs8
 // -topk8 -outform DER`).
-func EncodeEncryptedPKCS8PrivateKeyDER(key crypto.Signer, passphrase []byte, opts *PKCS8EncryptOptions) ([]byte, error) {
+func MarshalEncryptedPKCS8PrivateKeyDER(key crypto.Signer, passphrase []byte, opts *PKCS8EncryptOptions) ([]byte, error) {
 	var o PKCS8EncryptOptions
 	if opts != nil {
 		o = *opts
@@ -69,7 +69,7 @@ func EncodeEncryptedPKCS8PrivateKeyDER(key crypto.Signer, passphrase []byte, opt
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
-	plain, err := EncodePKCS8PrivateKeyDER(key)
+	plain, err := MarshalPKCS8PrivateKeyDER(key)
 	if err != nil {
 		return nil, err
 	}
@@ -122,9 +122,9 @@ func EncodeEncryptedPKCS8PrivateKeyDER(key crypto.Signer, passphrase []byte, opt
 	return out, nil
 }
 
-// EncodePKCS8PrivateKeyDER returns the DER of key's PrivateKeyInfo
+// MarshalPKCS8PrivateKeyDER returns the DER of key's PrivateKeyInfo
 // (`openssl pkcs8 -topk8 -nocrypt -outform DER`).
-func EncodePKCS8PrivateKeyDER(key crypto.Signer) ([]byte, error) {
+func MarshalPKCS8PrivateKeyDER(key crypto.Signer) ([]byte, error) {
 	if _, err := checkSigner(key); err != nil {
 		return nil, err
 	}
@@ -135,36 +135,36 @@ func EncodePKCS8PrivateKeyDER(key crypto.Signer) ([]byte, error) {
 	return der, nil
 }
 
-// EncodePKCS1PrivateKeyDER returns the DER of an RSA key's RSAPrivateKey
+// MarshalPKCS1PrivateKeyDER returns the DER of an RSA key's RSAPrivateKey
 // (`openssl rsa -traditional -outform DER`).
-func EncodePKCS1PrivateKeyDER(k *rsa.PrivateKey) ([]byte, error) {
+func MarshalPKCS1PrivateKeyDER(k *rsa.PrivateKey) ([]byte, error) {
 	if _, err := checkSigner(k); err != nil {
 		return nil, err
 	}
 	return marshalPKCS1DER(k), nil
 }
 
-// EncodePKCS1PublicKey returns an RSA public key as a PKCS#1 "RSA PUBLIC
+// MarshalPKCS1PublicKey returns an RSA public key as a PKCS#1 "RSA PUBLIC
 // KEY" PEM block, as `openssl rsa -RSAPublicKey_out` writes it.
-func EncodePKCS1PublicKey(pub *rsa.PublicKey) ([]byte, error) {
-	der, err := EncodePKCS1PublicKeyDER(pub)
+func MarshalPKCS1PublicKey(pub *rsa.PublicKey) ([]byte, error) {
+	der, err := MarshalPKCS1PublicKeyDER(pub)
 	if err != nil {
 		return nil, err
 	}
 	return encodeArmor("RSA PUBLIC KEY", nil, der, 64), nil
 }
 
-// EncodePKCS1PublicKeyDER returns the DER of an RSA public key's RSAPublicKey.
-func EncodePKCS1PublicKeyDER(pub *rsa.PublicKey) ([]byte, error) {
+// MarshalPKCS1PublicKeyDER returns the DER of an RSA public key's RSAPublicKey.
+func MarshalPKCS1PublicKeyDER(pub *rsa.PublicKey) ([]byte, error) {
 	if _, err := checkPublic(pub); err != nil {
 		return nil, err
 	}
 	return x509.MarshalPKCS1PublicKey(pub), nil
 }
 
-// EncodePKIXPublicKeyDER returns the DER of pub's SubjectPublicKeyInfo
+// MarshalPKIXPublicKeyDER returns the DER of pub's SubjectPublicKeyInfo
 // (`openssl pkey -pubout -outform DER`; EC2 ImportKeyPair reads it).
-func EncodePKIXPublicKeyDER(pub crypto.PublicKey) ([]byte, error) {
+func MarshalPKIXPublicKeyDER(pub crypto.PublicKey) ([]byte, error) {
 	if alg := fido.Algorithm(pub); alg != "" {
 		return nil, fmt.Errorf("%w %s: a FIDO security key has no PKIX form", ErrUnsupportedKeyType, alg)
 	}

@@ -16,20 +16,20 @@ import (
 type equaler interface{ Equal(crypto.PublicKey) bool }
 
 // TestEncryptedPKCS8Interop: openssl and ssh-keygen read what
-// EncodeEncryptedPKCS8PrivateKey writes, PEM and DER, for every key type.
+// MarshalEncryptedPKCS8PrivateKey writes, PEM and DER, for every key type.
 func TestEncryptedPKCS8Interop(t *testing.T) {
 	testtool.Require(t, "openssl")
 	testtool.Require(t, "ssh-keygen")
 	const pass = "pässword"
 	for _, k := range testKeys(t) {
 		t.Run(k.name, func(t *testing.T) {
-			pemOut, err := EncodeEncryptedPKCS8PrivateKey(k.key, []byte(pass), &PKCS8EncryptOptions{Iterations: 4096})
+			pemOut, err := MarshalEncryptedPKCS8PrivateKey(k.key, []byte(pass), &PKCS8EncryptOptions{Iterations: 4096})
 			if err != nil {
 				t.Fatal(err)
 			}
 			p := testtool.WriteFile(t, "k.pem", pemOut)
 			plain := testtool.Run(t, nil, "openssl", "pkcs8", "-in", p, "-passin", "pass:"+pass)
-			got, _, err := ParsePrivateKey(plain, nil)
+			got, _, err := ParsePrivateKey(plain, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,14 +55,14 @@ func TestEncryptedPKCS8Interop(t *testing.T) {
 			}
 			d := testtool.WriteFile(t, "k.der", der)
 			plain = testtool.Run(t, nil, "openssl", "pkcs8", "-inform", "DER", "-in", d, "-passin", "pass:"+pass)
-			if got, _, err := ParsePrivateKey(plain, nil); err != nil || !got.Public().(equaler).Equal(k.key.Public()) {
+			if got, _, err := ParsePrivateKey(plain, nil, nil); err != nil || !got.Public().(equaler).Equal(k.key.Public()) {
 				t.Errorf("DER: %v", err)
 			}
-			back, _, err := ParsePrivateKey(pemOut, []byte(pass))
+			back, _, err := ParsePrivateKey(pemOut, []byte(pass), nil)
 			if err != nil || !back.Public().(equaler).Equal(k.key.Public()) {
 				t.Errorf("read back: %v", err)
 			}
-			if _, _, err := ParsePrivateKey(pemOut, []byte("wrong")); !errors.Is(err, ErrIncorrectPassphrase) {
+			if _, _, err := ParsePrivateKey(pemOut, []byte("wrong"), nil); !errors.Is(err, ErrIncorrectPassphrase) {
 				t.Errorf("wrong passphrase: %v", err)
 			}
 		})
@@ -75,19 +75,19 @@ func TestDEROutputsLikeOpenSSL(t *testing.T) {
 	testtool.Require(t, "openssl")
 	for _, k := range testKeys(t) {
 		t.Run(k.name, func(t *testing.T) {
-			pkcs8, err := EncodePKCS8PrivateKey(k.key)
+			pkcs8, err := MarshalPKCS8PrivateKey(k.key)
 			if err != nil {
 				t.Fatal(err)
 			}
 			p := testtool.WriteFile(t, "k.pem", pkcs8)
-			der, err := EncodePKCS8PrivateKeyDER(k.key)
+			der, err := MarshalPKCS8PrivateKeyDER(k.key)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if want := testtool.Run(t, nil, "openssl", "pkcs8", "-topk8", "-nocrypt", "-in", p, "-outform", "DER"); !bytes.Equal(der, want) {
 				t.Error("PKCS#8 DER differs from openssl's")
 			}
-			spki, err := EncodePKIXPublicKeyDER(k.key.Public())
+			spki, err := MarshalPKIXPublicKeyDER(k.key.Public())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,14 +96,14 @@ func TestDEROutputsLikeOpenSSL(t *testing.T) {
 			}
 			switch key := k.key.(type) {
 			case *rsa.PrivateKey:
-				d1, err := EncodePKCS1PrivateKeyDER(key)
+				d1, err := MarshalPKCS1PrivateKeyDER(key)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if want := testtool.Run(t, nil, "openssl", "rsa", "-in", p, "-traditional", "-outform", "DER"); !bytes.Equal(d1, want) {
 					t.Error("PKCS#1 DER differs from openssl's")
 				}
-				pub, err := EncodePKCS1PublicKey(&key.PublicKey)
+				pub, err := MarshalPKCS1PublicKey(&key.PublicKey)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -117,7 +117,7 @@ func TestDEROutputsLikeOpenSSL(t *testing.T) {
 					t.Errorf("ParsePublicKey: %v", err)
 				}
 			case *ecdsa.PrivateKey:
-				sec1, err := EncodeSEC1PrivateKey(key)
+				sec1, err := MarshalSEC1PrivateKey(key)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -131,20 +131,20 @@ func TestDEROutputsLikeOpenSSL(t *testing.T) {
 
 func TestEncryptedPKCS8Refusals(t *testing.T) {
 	k := testKeys(t)[2].key
-	if _, err := EncodeEncryptedPKCS8PrivateKey(k, nil, nil); err == nil {
+	if _, err := MarshalEncryptedPKCS8PrivateKey(k, nil, nil); err == nil {
 		t.Error("empty passphrase accepted")
 	}
-	if _, err := EncodeEncryptedPKCS8PrivateKey(k, []byte("p"), &PKCS8EncryptOptions{Iterations: DefaultMaxPBKDF2Iterations + 1}); err == nil {
+	if _, err := MarshalEncryptedPKCS8PrivateKey(k, []byte("p"), &PKCS8EncryptOptions{Iterations: DefaultMaxPBKDF2Iterations + 1}); err == nil {
 		t.Error("iterations above the reader's ceiling accepted")
 	}
-	out, err := EncodeEncryptedPKCS8PrivateKey(k, []byte("p"), &PKCS8EncryptOptions{Iterations: 1})
+	out, err := MarshalEncryptedPKCS8PrivateKey(k, []byte("p"), &PKCS8EncryptOptions{Iterations: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := PEMToDER(out); err != nil {
 		t.Error(err)
 	}
-	o, _ := EncodeOpenSSHPrivateKey(k, nil)
+	o, _ := MarshalOpenSSHPrivateKey(k, nil)
 	if _, err := PEMToDER(o); err == nil {
 		t.Error("PEMToDER of an OpenSSH key")
 	}

@@ -34,22 +34,22 @@ func TestLegacyPKCS8Fixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, _, err := ParsePrivateKey(plainPEM, nil)
+			want, _, err := ParsePrivateKey(plainPEM, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			data, _ := os.ReadFile(f)
-			got, _, err := ParsePrivateKey(data, pass)
+			got, _, err := ParsePrivateKey(data, pass, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !got.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(want.Public()) {
 				t.Fatal("another key")
 			}
-			if _, _, err := ParsePrivateKey(data, nil); !errors.Is(err, ErrPassphraseRequired) {
+			if _, _, err := ParsePrivateKey(data, nil, nil); !errors.Is(err, ErrPassphraseRequired) {
 				t.Errorf("nil passphrase: %v", err)
 			}
-			if _, _, err := ParsePrivateKey(data, []byte("wrong")); !errors.Is(err, ErrIncorrectPassphrase) {
+			if _, _, err := ParsePrivateKey(data, []byte("wrong"), nil); !errors.Is(err, ErrIncorrectPassphrase) {
 				t.Errorf("wrong passphrase: %v", err)
 			}
 		})
@@ -122,7 +122,7 @@ func TestEncryptedPKCS8Growth(t *testing.T) {
 		der, _ := asn1.Marshal(e)
 		return encodeArmor("ENCRYPTED PRIVATE KEY", nil, der, 64)
 	}, Decode: func(in []byte) {
-		ParsePrivateKey(in, []byte("x"))
+		ParsePrivateKey(in, []byte("x"), nil)
 	}})
 }
 

@@ -316,9 +316,9 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	return f, nil
 }
 
-// DecodePublic reads the public half of a PPK file without a passphrase,
+// ParsePublic reads the public half of a PPK file without a passphrase,
 // like puttygen -l: it stops after the public blob and checks no MAC.
-func DecodePublic(data []byte) (*Key, error) {
+func ParsePublic(data []byte) (*Key, error) {
 	f, err := parse(data, true)
 	if err != nil {
 		return nil, err
@@ -330,10 +330,10 @@ func DecodePublic(data []byte) (*Key, error) {
 	return &Key{Version: f.version, Algorithm: f.alg, Encryption: f.encryption, Comment: f.comment, PublicKey: pub}, nil
 }
 
-// Decode reads a PPK file. passphrase is ignored for unencrypted files; for
+// Parse reads a PPK file. passphrase is ignored for unencrypted files; for
 // encrypted ones nil gives ErrPassphraseRequired (an empty non-nil
 // passphrase is tried as such, the same rule as package pemenc). opts may be nil for the default ceilings.
-func Decode(data, passphrase []byte, opts *DecodeOptions) (*Key, error) {
+func Parse(data, passphrase []byte, opts *ParseOptions) (*Key, error) {
 	f, err := parse(data, false)
 	if err != nil {
 		return nil, err

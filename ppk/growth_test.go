@@ -41,8 +41,8 @@ func TestGrowth(t *testing.T) {
 		return []byte(strings.Replace(file, "Comment: ", "Comment: "+strings.Repeat("c", n-len(file)), 1))
 	}
 	after := func(n int) []byte { return sizetest.Repeat(file, "\n", "", n) }
-	decode := func(b []byte) { Decode(b, []byte("pw"), nil) }
-	public := func(b []byte) { DecodePublic(b) }
+	decode := func(b []byte) { Parse(b, []byte("pw"), nil) }
+	public := func(b []byte) { ParsePublic(b) }
 	var cases []sizetest.Case
 	for _, c := range []struct {
 		name  string

@@ -110,7 +110,7 @@ func TestEncodeUnencryptedInterop(t *testing.T) {
 		for _, v := range []int{2, 3} {
 			t.Run(fmt.Sprintf("%s/v%d", name, v), func(t *testing.T) {
 				comment := "keyforge " + name
-				data, err := Encode(key, &EncodeOptions{Version: v, Comment: comment})
+				data, err := Marshal(key, &MarshalOptions{Version: v, Comment: comment})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,7 +129,7 @@ func TestEncodeUnencryptedInterop(t *testing.T) {
 				if re := readFile(t, out); !bytes.Equal(re, data) {
 					t.Errorf("puttygen re-save differs:\nours:\n%s\nputtygen:\n%s", data, re)
 				}
-				k, err := Decode(data, nil, nil)
+				k, err := Parse(data, nil, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

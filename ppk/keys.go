@@ -72,7 +72,7 @@ func parsePublic(alg string, blob []byte) (crypto.PublicKey, error) {
 	if name != alg {
 		return nil, malformed("public blob algorithm does not match the header")
 	}
-	// Bytes after the key's fields are ignored, as PuTTY does (in Decode
+	// Bytes after the key's fields are ignored, as PuTTY does (in Parse
 	// the MAC covers them).
 	pub, err := keytype.ParsePublicKeyLenient(blob)
 	if err != nil {

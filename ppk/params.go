@@ -9,10 +9,10 @@ import (
 // ParseKDFParams reads puttygen's --ppk-param syntax for the version 3 KDF,
 // comma-separated key=value pairs out of kdf (argon2id, argon2i, argon2d),
 // memory (KiB), passes and parallelism, into opts, and checks the result
-// against the rules Encode applies (PuTTY's, then the default ParseOptions
+// against the rules Marshal applies (PuTTY's, then the default ParseOptions
 // ceilings, or those of limits when not nil), so a caller learns of a bad
 // value before any work. Fields not named keep their values.
-func ParseKDFParams(s string, opts *EncodeOptions, limits *DecodeOptions) error {
+func ParseKDFParams(s string, opts *MarshalOptions, limits *ParseOptions) error {
 	o := *opts
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
@@ -50,8 +50,8 @@ func ParseKDFParams(s string, opts *EncodeOptions, limits *DecodeOptions) error 
 	return nil
 }
 
-// checkKDF applies Encode's checks to the KDF fields without running it.
-func (o *EncodeOptions) checkKDF(limits *DecodeOptions) error {
+// checkKDF applies Marshal's checks to the KDF fields without running it.
+func (o *MarshalOptions) checkKDF(limits *ParseOptions) error {
 	p := &argon2Params{kdf: DefaultKDF, memory: o.Memory, passes: o.Passes, parallelism: o.Parallelism}
 	if p.memory == 0 {
 		p.memory = DefaultMemory

@@ -6,7 +6,7 @@ import (
 )
 
 func TestParseKDFParams(t *testing.T) {
-	var o EncodeOptions
+	var o MarshalOptions
 	if err := ParseKDFParams("kdf=Argon2d,memory=16384,passes=3,parallelism=2", &o, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +20,7 @@ func TestParseKDFParams(t *testing.T) {
 		"memory=1048576,passes=2", // memory × passes above the work ceiling
 		"parallelism=16777216",    // PuTTY's parallelism limit
 	} {
-		o := EncodeOptions{Memory: 77}
+		o := MarshalOptions{Memory: 77}
 		err := ParseKDFParams(bad, &o, nil)
 		if !errors.Is(err, ErrUnsafeKDF) {
 			t.Errorf("%q: err = %v, want ErrUnsafeKDF", bad, err)

@@ -74,7 +74,7 @@ func makeCerts(t *testing.T) {
 					k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 					pub = &fido.ECDSAPublicKey{Key: &k.PublicKey, Application: "ssh:test"}
 				}
-				line, err := pemenc.EncodeAuthorizedKey(pub, "security key")
+				line, err := pemenc.MarshalAuthorizedKey(pub, "security key")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -20,9 +20,9 @@ func Sniff(data []byte) bool {
 	return bytes.Contains(data, []byte(BeginLine))
 }
 
-// Decode reads an ssh.com private key file. passphrase is used only when the
+// Parse reads an ssh.com private key file. passphrase is used only when the
 // file is encrypted.
-func Decode(data, passphrase []byte, _ *DecodeOptions) (*Key, error) {
+func Parse(data, passphrase []byte, _ *ParseOptions) (*Key, error) {
 	if len(data) > MaxInput {
 		return nil, fmt.Errorf("%w: input of %d bytes exceeds %d", ErrMalformed, len(data), MaxInput)
 	}

@@ -17,8 +17,8 @@ import (
 	"github.com/keyforge/keyforge/internal/keytype"
 )
 
-// EncodeOptions configures Encode; nil means no comment, no encryption.
-type EncodeOptions struct {
+// MarshalOptions configures Marshal; nil means no comment, no encryption.
+type MarshalOptions struct {
 	Comment string
 	// Passphrase, when non-empty, encrypts the key with 3des-cbc.
 	Passphrase []byte
@@ -26,10 +26,10 @@ type EncodeOptions struct {
 	Rand io.Reader
 }
 
-// Encode writes an RSA key as an ssh.com private key file, byte for byte as
+// Marshal writes an RSA key as an ssh.com private key file, byte for byte as
 // puttygen 0.78 writes it (the padding of an encrypted file is random).
-func Encode(key crypto.Signer, opts *EncodeOptions) ([]byte, error) {
-	var o EncodeOptions
+func Marshal(key crypto.Signer, opts *MarshalOptions) ([]byte, error) {
+	var o MarshalOptions
 	if opts != nil {
 		o = *opts
 	}

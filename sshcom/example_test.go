@@ -21,12 +21,12 @@ func ed25519Key() ed25519.PrivateKey { return ed25519.NewKeyFromSeed(make([]byte
 // Write an RSA key as puttygen -O private-sshcom does, encrypted, and read it back.
 func Example() {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
-	file, err := sshcom.Encode(key, &sshcom.EncodeOptions{Comment: "alice@example", Passphrase: []byte("secret")})
+	file, err := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "alice@example", Passphrase: []byte("secret")})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(strings.SplitN(string(file), "\n", 3)[:2])
-	k, err := sshcom.Decode(file, []byte("secret"), nil)
+	k, err := sshcom.Parse(file, []byte("secret"), nil)
 	if err != nil {
 		panic(err)
 	}

@@ -26,7 +26,7 @@
 //
 // Passphrases follow packages pemenc and ppk: nil means none given
 // (ErrPassphraseRequired for an encrypted file), a non-nil empty one is
-// tried; Encode encrypts only with a non-empty passphrase, as puttygen does.
+// tried; Marshal encrypts only with a non-empty passphrase, as puttygen does.
 package sshcom
 
 import (
@@ -63,7 +63,7 @@ const (
 	magicNumber = 0x3f6ff9eb
 )
 
-// MaxInput bounds the file size Decode reads.
+// MaxInput bounds the file size Parse reads.
 const MaxInput = 1 << 20
 
 // Key is a decoded file.
@@ -73,6 +73,6 @@ type Key struct {
 	Cipher     string // CipherNone or Cipher3DES
 }
 
-// DecodeOptions configures Decode; nil means the defaults. The format has
+// ParseOptions configures Parse; nil means the defaults. The format has
 // no KDF, so there is nothing to bound today.
-type DecodeOptions struct{}
+type ParseOptions struct{}

@@ -60,7 +60,7 @@ func puttygenFixtures(t *testing.T) *fixtures {
 			}
 			return b
 		}
-		if f.ppkKey, err = ppk.Decode(read("k.ppk"), nil, nil); err != nil {
+		if f.ppkKey, err = ppk.Parse(read("k.ppk"), nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		f.plain, f.cipher, f.dsa = read("plain"), read("cipher"), read("dsa")
@@ -76,7 +76,7 @@ func TestReadPuttygen(t *testing.T) {
 	f := puttygenFixtures(t)
 	want := f.ppkKey.PrivateKey.(*rsa.PrivateKey)
 	for name, in := range map[string][]byte{"plain": f.plain, "3des-cbc": f.cipher} {
-		k, err := sshcom.Decode(in, []byte(passphrase), nil)
+		k, err := sshcom.Parse(in, []byte(passphrase), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -87,21 +87,21 @@ func TestReadPuttygen(t *testing.T) {
 			t.Errorf("%s: comment %q, want %q", name, k.Comment, f.ppkKey.Comment)
 		}
 	}
-	if _, err := sshcom.Decode(f.cipher, nil, nil); !errors.Is(err, sshcom.ErrPassphraseRequired) {
+	if _, err := sshcom.Parse(f.cipher, nil, nil); !errors.Is(err, sshcom.ErrPassphraseRequired) {
 		t.Errorf("nil passphrase: %v", err)
 	}
-	if _, err := sshcom.Decode(f.cipher, []byte("wrong"), nil); !errors.Is(err, sshcom.ErrIncorrectPassphrase) {
+	if _, err := sshcom.Parse(f.cipher, []byte("wrong"), nil); !errors.Is(err, sshcom.ErrIncorrectPassphrase) {
 		t.Errorf("wrong passphrase: %v", err)
 	}
-	if _, err := sshcom.Decode(f.dsa, nil, nil); !errors.Is(err, sshcom.ErrUnsupportedKeyType) || !strings.Contains(err.Error(), "DSA") {
+	if _, err := sshcom.Parse(f.dsa, nil, nil); !errors.Is(err, sshcom.ErrUnsupportedKeyType) || !strings.Contains(err.Error(), "DSA") {
 		t.Errorf("DSA: %v", err)
 	}
 }
 
-// TestEncodeLikePuttygen: an unencrypted file is byte for byte puttygen's.
-func TestEncodeLikePuttygen(t *testing.T) {
+// TestMarshalLikePuttygen: an unencrypted file is byte for byte puttygen's.
+func TestMarshalLikePuttygen(t *testing.T) {
 	f := puttygenFixtures(t)
-	got, err := sshcom.Encode(f.ppkKey.PrivateKey, &sshcom.EncodeOptions{Comment: f.ppkKey.Comment})
+	got, err := sshcom.Marshal(f.ppkKey.PrivateKey, &sshcom.MarshalOptions{Comment: f.ppkKey.Comment})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestEncodeLikePuttygen(t *testing.T) {
 	}
 }
 
-// TestPuttygenReadsOurs: puttygen loads what Encode writes, plain and
+// TestPuttygenReadsOurs: puttygen loads what Marshal writes, plain and
 // encrypted, with the same public key and comment.
 func TestPuttygenReadsOurs(t *testing.T) {
 	testtool.Require(t, "puttygen")
@@ -124,7 +124,7 @@ func TestPuttygenReadsOurs(t *testing.T) {
 		{"empty-comment", "", passphrase},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			enc, err := sshcom.Encode(key, &sshcom.EncodeOptions{Comment: tc.comment, Passphrase: []byte(tc.pass)})
+			enc, err := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: tc.comment, Passphrase: []byte(tc.pass)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,12 +145,12 @@ func TestPuttygenReadsOurs(t *testing.T) {
 			if tc.pass == "" {
 				// ssh-keygen -i reads unencrypted ssh.com keys too.
 				pem := testtool.Run(t, nil, "ssh-keygen", "-i", "-f", p)
-				k, _, err := pemenc.ParsePrivateKey(pem, nil)
+				k, _, err := pemenc.ParsePrivateKey(pem, nil, nil)
 				if err != nil || !sameRSA(k, key) {
 					t.Errorf("ssh-keygen -i: %v", err)
 				}
 			}
-			back, err := sshcom.Decode(enc, []byte(tc.pass), nil)
+			back, err := sshcom.Parse(enc, []byte(tc.pass), nil)
 			if err != nil || !sameRSA(back.PrivateKey, key) || back.Comment != tc.comment {
 				t.Errorf("round trip: %v", err)
 			}
@@ -158,13 +158,13 @@ func TestPuttygenReadsOurs(t *testing.T) {
 	}
 }
 
-func TestEncodeRefusals(t *testing.T) {
+func TestMarshalRefusals(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 1024)
-	if _, err := sshcom.Encode(key, &sshcom.EncodeOptions{Comment: "a\nb"}); err == nil {
+	if _, err := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "a\nb"}); err == nil {
 		t.Error("comment with a line break accepted")
 	}
 	var ed crypto.Signer = ed25519Key()
-	if _, err := sshcom.Encode(ed, nil); !errors.Is(err, sshcom.ErrUnsupportedKeyType) {
+	if _, err := sshcom.Marshal(ed, nil); !errors.Is(err, sshcom.ErrUnsupportedKeyType) {
 		t.Errorf("ed25519: %v", err)
 	}
 }
@@ -201,21 +201,21 @@ func TestGrowth(t *testing.T) {
 		},
 	} {
 		sizetest.Check(t, sizetest.Case{Name: name, Build: mk, Decode: func(in []byte) {
-			if _, err := sshcom.Decode(in, nil, nil); err == nil {
+			if _, err := sshcom.Parse(in, nil, nil); err == nil {
 				t.Error("hostile input accepted")
 			}
 		}})
 	}
 }
 
-func FuzzDecode(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	key, _ := rsa.GenerateKey(rand.Reader, 1024)
-	plain, _ := sshcom.Encode(key, &sshcom.EncodeOptions{Comment: "c"})
-	enc, _ := sshcom.Encode(key, &sshcom.EncodeOptions{Comment: "c", Passphrase: []byte("p")})
+	plain, _ := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "c"})
+	enc, _ := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "c", Passphrase: []byte("p")})
 	f.Add(plain, []byte(nil))
 	f.Add(enc, []byte("p"))
 	f.Fuzz(func(t *testing.T, data, pass []byte) {
-		k, err := sshcom.Decode(data, pass, nil)
+		k, err := sshcom.Parse(data, pass, nil)
 		if err != nil {
 			for _, s := range []error{sshcom.ErrMalformed, sshcom.ErrUnsupportedKeyType, sshcom.ErrPassphraseRequired, sshcom.ErrIncorrectPassphrase} {
 				if errors.Is(err, s) {
@@ -225,13 +225,13 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("error wraps no sentinel: %v", err)
 		}
 		if strings.ContainsAny(k.Comment, "\r\n") {
-			return // a comment Encode refuses
+			return // a comment Marshal refuses
 		}
-		out, err := sshcom.Encode(k.PrivateKey, &sshcom.EncodeOptions{Comment: k.Comment})
+		out, err := sshcom.Marshal(k.PrivateKey, &sshcom.MarshalOptions{Comment: k.Comment})
 		if err != nil {
 			t.Fatalf("decoded key does not encode: %v", err)
 		}
-		k2, err := sshcom.Decode(out, nil, nil)
+		k2, err := sshcom.Parse(out, nil, nil)
 		if err != nil || !k2.PrivateKey.(*rsa.PrivateKey).Equal(k.PrivateKey) || k2.Comment != k.Comment {
 			t.Fatalf("round trip: %v", err)
 		}

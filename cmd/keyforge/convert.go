@@ -22,7 +22,7 @@ type convertOpts struct {
 	to         string
 	der        bool
 	newPass    []byte
-	ppk        ppk.EncodeOptions
+	ppk        ppk.MarshalOptions
 	kdfRounds  int
 	comment    *string
 	hasNewPass bool
@@ -179,24 +179,24 @@ func encode(k *keyfile.Key, o convertOpts) ([]byte, error) {
 		}
 		eo.Comment = comment
 		eo.Passphrase = o.newPass
-		return ppk.Encode(k.PrivateKey, &eo)
+		return ppk.Marshal(k.PrivateKey, &eo)
 	case "openssh":
-		return pemenc.EncodeOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{
+		return pemenc.MarshalOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{
 			Comment: comment, Passphrase: o.newPass, Rounds: o.kdfRounds})
 	case "pkcs1":
 		r, ok := k.PrivateKey.(*rsa.PrivateKey)
 		if !ok {
 			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.PublicKey))
 		}
-		return pemenc.EncodePKCS1PrivateKey(r), nil
+		return pemenc.MarshalPKCS1PrivateKey(r)
 	case "pkcs8":
-		return pemenc.EncodePKCS8PrivateKey(k.PrivateKey)
+		return pemenc.MarshalPKCS8PrivateKey(k.PrivateKey)
 	case "public":
-		return pemenc.EncodeAuthorizedKey(k.PublicKey, comment)
+		return pemenc.MarshalAuthorizedKey(k.PublicKey, comment)
 	case "rfc4716":
-		return pemenc.EncodeRFC4716PublicKey(k.PublicKey, comment)
+		return pemenc.MarshalRFC4716PublicKey(k.PublicKey, comment)
 	case "pkix":
-		return pemenc.EncodePKIXPublicKey(k.PublicKey)
+		return pemenc.MarshalPKIXPublicKey(k.PublicKey)
 	}
 	return encodeMore(k, o, comment)
 }

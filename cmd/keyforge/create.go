@@ -60,7 +60,10 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := checkOutput(*keyOut, *force); err != nil {
 		return fail(stderr, err)
 	}
-	svc := ec2.NewService(ec2.Options{Seed: seed, PPKVersion: *ppkVersion})
+	svc, err := ec2.New(ec2.Options{Seed: seed, PPKVersion: *ppkVersion})
+	if err != nil {
+		return fail(stderr, err)
+	}
 	out, err := svc.CreateKeyPair(context.Background(), &ec2.CreateKeyPairInput{
 		KeyName: *name, KeyType: *typ, KeyFormat: *format,
 		TagSpecifications: tags.specs(), DryRun: *dryRun,

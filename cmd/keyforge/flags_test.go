@@ -21,7 +21,7 @@ func TestFlagChecks(t *testing.T) {
 		{[]string{"fingerprint", "--passphrase-file", "-", "-"}, "keyforge fingerprint: standard input (-) can be read only once, but --passphrase-file and FILE name it\n"},
 		{[]string{"convert", "--to", "ppk2", "--ppk-param", "memory=16", "in"}, "keyforge convert: --ppk-param applies to --to ppk only (PPK version 3), not --to ppk2\n"},
 		{[]string{"convert", "--to", "openssh", "--ppk-param", "memory=16", "in"}, "keyforge convert: --ppk-param applies to --to ppk only (PPK version 3), not --to openssh\n"},
-		{[]string{"convert", "--to", "ppk", "--kdf-rounds", "16", "in"}, "keyforge convert: --kdf-rounds applies to --to openssh only, not --to ppk\n"},
+		{[]string{"convert", "--to", "ppk", "--kdf-rounds", "16", "in"}, "keyforge convert: --kdf-rounds applies to --to openssh, pkcs8 and pkcs8-encrypted only, not --to ppk\n"},
 		{[]string{"convert", "--to", "pkcs8", "--comment", "c", "in"}, "keyforge convert: --comment: --to pkcs8 has no comment field\n"},
 		{[]string{"convert", "--to", "pkix", "--comment", "", "in"}, "keyforge convert: --comment: --to pkix has no comment field\n"},
 		{[]string{"convert", "--to", "pkcs1", "--comment", "c", "in"}, "keyforge convert: --comment: --to pkcs1 has no comment field\n"},

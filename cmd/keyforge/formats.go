@@ -79,26 +79,26 @@ func encodeMore(k *keyfile.Key, o convertOpts, comment string) ([]byte, error) {
 		if !o.hasNewPass {
 			return nil, fmt.Errorf("--to pkcs8-encrypted needs a passphrase: give --new-passphrase-file")
 		}
-		return pemenc.EncodeEncryptedPKCS8PrivateKey(k.PrivateKey, o.newPass, &pemenc.PKCS8EncryptOptions{Iterations: o.kdfRounds})
+		return pemenc.MarshalEncryptedPKCS8PrivateKey(k.PrivateKey, o.newPass, &pemenc.PKCS8EncryptOptions{Iterations: o.kdfRounds})
 	case "sec1":
 		e, ok := k.PrivateKey.(*ecdsa.PrivateKey)
 		if !ok {
 			return nil, fmt.Errorf("sec1 holds ECDSA keys only, not %s", typeName(k.PublicKey))
 		}
-		return pemenc.EncodeSEC1PrivateKey(e)
+		return pemenc.MarshalSEC1PrivateKey(e)
 	case "sshcom":
 		if _, ok := k.PrivateKey.(*rsa.PrivateKey); !ok {
 			return nil, fmt.Errorf("sshcom holds RSA keys only here (puttygen writes no other), not %s", typeName(k.PublicKey))
 		}
-		return sshcom.Encode(k.PrivateKey, &sshcom.EncodeOptions{Comment: comment, Passphrase: o.newPass})
+		return sshcom.Marshal(k.PrivateKey, &sshcom.MarshalOptions{Comment: comment, Passphrase: o.newPass})
 	case "dropbear":
-		return dropbear.Encode(k.PrivateKey, nil)
+		return dropbear.Marshal(k.PrivateKey, nil)
 	case "pkcs1-public":
 		r, ok := k.PublicKey.(*rsa.PublicKey)
 		if !ok {
 			return nil, fmt.Errorf("pkcs1-public holds RSA keys only, not %s", typeName(k.PublicKey))
 		}
-		return pemenc.EncodePKCS1PublicKey(r)
+		return pemenc.MarshalPKCS1PublicKey(r)
 	}
 	return nil, fmt.Errorf("unknown format %q", o.to)
 }

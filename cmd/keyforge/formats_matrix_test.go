@@ -51,7 +51,7 @@ func keyLine(t *testing.T, data []byte, pass []byte) (line, comment string) {
 	if err != nil {
 		t.Fatalf("reading the tool's output: %v\n%s", err, data)
 	}
-	b, err := pemenc.EncodeAuthorizedKey(k.PublicKey, "")
+	b, err := pemenc.MarshalAuthorizedKey(k.PublicKey, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,9 @@ func opensslWrite(args ...string) func(t *testing.T, k *matrixKey, path string) 
 
 var matrixFormats = []matrixFormat{
 	{name: "openssh", args: []string{"--to", "openssh"}, comment: true,
-		read: func(t *testing.T, k *matrixKey, p string) []byte { return testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p) },
+		read: func(t *testing.T, k *matrixKey, p string) []byte {
+			return testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p)
+		},
 		write: func(t *testing.T, k *matrixKey, p string) bool {
 			b, _ := os.ReadFile(k.openssh)
 			os.WriteFile(p, b, 0o600)
@@ -249,7 +251,9 @@ var matrixFormats = []matrixFormat{
 			return false
 		}},
 	{name: "rfc4716", args: []string{"--to", "rfc4716"},
-		read: func(t *testing.T, k *matrixKey, p string) []byte { return testtool.Run(t, nil, "ssh-keygen", "-i", "-f", p) },
+		read: func(t *testing.T, k *matrixKey, p string) []byte {
+			return testtool.Run(t, nil, "ssh-keygen", "-i", "-f", p)
+		},
 		write: func(t *testing.T, k *matrixKey, p string) bool {
 			os.WriteFile(p, testtool.Run(t, nil, "ssh-keygen", "-e", "-f", k.openssh), 0o644)
 			return false
@@ -379,7 +383,7 @@ func TestFIDOHandles(t *testing.T) {
 			pub = &fido.ECDSAPublicKey{Key: &k.PublicKey, Application: "ssh:"}
 		}
 		h := &fido.PrivateKey{PublicKey: pub, Flags: fido.FlagUserPresenceRequired, KeyHandle: []byte("handle bytes from the authenticator")}
-		file, err := pemenc.EncodeOpenSSHPrivateKey(h, &pemenc.OpenSSHOptions{Comment: "sk"})
+		file, err := pemenc.MarshalOpenSSHPrivateKey(h, &pemenc.OpenSSHOptions{Comment: "sk"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -298,7 +298,7 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", "--to", "ppk", ins[6].path}, 1, "give its passphrase with --passphrase-file"},
 		{[]string{"convert", "--to", "ppk", "--passphrase-file", filepath.Join(inDir, "empty"), ins[6].path}, 1, "keyforge: "},
 		{[]string{"convert", "--to", "openssh", "--passphrase-file", filepath.Join(inDir, "empty"), ins[2].path}, 1, "keyforge: "},
-		{[]string{"convert", "--to", "pkcs8", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
+		{[]string{"convert", "--to", "pkix", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
 		{[]string{"convert", "--to", "der", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", "--to", "ppk"}, 2, "expected exactly one input file"},

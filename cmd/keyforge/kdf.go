@@ -18,7 +18,7 @@ const maxKDFWorkLimit = 4096
 // and, for Argon2, 256 MiB per key file) by N.
 type kdfLimits struct {
 	pem pemenc.ParseOptions
-	ppk ppk.DecodeOptions
+	ppk ppk.ParseOptions
 }
 
 func newKDFLimits(factor uint) *kdfLimits {
@@ -28,10 +28,10 @@ func newKDFLimits(factor uint) *kdfLimits {
 			MaxBcryptRounds:     int(f * pemenc.DefaultMaxBcryptRounds),
 			MaxPBKDF2Iterations: int(f * pemenc.DefaultMaxPBKDF2Iterations),
 		},
-		ppk: ppk.DecodeOptions{
+		ppk: ppk.ParseOptions{
 			MaxMemory:      uint32(f * ppk.DefaultMaxMemory),
 			MaxPasses:      uint32(min(f*ppk.DefaultMaxPasses, 1<<32-1)),
-			MaxParallelism: ppk.DefaultMaxParallelism,
+			MaxParallelism: uint32(min(f*ppk.DefaultMaxParallelism, 1<<24-1)),
 			MaxWork:        f * ppk.DefaultMaxWork,
 		},
 	}

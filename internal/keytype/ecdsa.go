@@ -54,6 +54,33 @@ func ParseECDSAPoint(alg string, pt []byte) (*ecdsa.PublicKey, error) {
 	return pub, nil
 }
 
+// ParseECPoint decodes a SEC1 point on curve, uncompressed (0x04) or
+// compressed (0x02, 0x03: `openssl ec -conv_form compressed`), as openssl
+// and ssh-keygen read them in the PEM and DER forms. The SSH wire keeps
+// uncompressed points only (ParseECDSAPoint), as OpenSSH does.
+func ParseECPoint(curve elliptic.Curve, b []byte) (*ecdsa.PublicKey, error) {
+	if _, _, err := ECDSACurveName(curve); err != nil {
+		return nil, err
+	}
+	if len(b) > 0 && (b[0] == 2 || b[0] == 3) {
+		x, y := elliptic.UnmarshalCompressed(curve, b)
+		if x == nil {
+			return nil, fmt.Errorf("invalid compressed %s point", curve.Params().Name)
+		}
+		size := (curve.Params().BitSize + 7) / 8
+		u := make([]byte, 1+2*size)
+		u[0] = 4
+		x.FillBytes(u[1 : 1+size])
+		y.FillBytes(u[1+size:])
+		b = u
+	}
+	pub, err := ecdsa.ParseUncompressedPublicKey(curve, b)
+	if err != nil {
+		return nil, fmt.Errorf("invalid %s point", curve.Params().Name)
+	}
+	return pub, nil
+}
+
 // NewECDSAPrivateKey builds the key of scalar d on curve and, when pub is
 // not nil, checks that it is pub's. d must be in 1 … order−1.
 func NewECDSAPrivateKey(curve elliptic.Curve, d *big.Int, pub *ecdsa.PublicKey) (*ecdsa.PrivateKey, error) {

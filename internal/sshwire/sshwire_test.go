@@ -44,4 +44,3 @@ func TestReaderErrorsStick(t *testing.T) {
 		t.Fatal("reads after an error must return zero values")
 	}
 }
-

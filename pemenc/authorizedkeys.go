@@ -13,9 +13,9 @@ import (
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
-// EncodeAuthorizedKey returns pub as an authorized_keys line
+// MarshalAuthorizedKey returns pub as an authorized_keys line
 // "<alg> <base64 blob>[ <comment>]\n".
-func EncodeAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
+func MarshalAuthorizedKey(pub crypto.PublicKey, comment string) ([]byte, error) {
 	if strings.ContainsAny(comment, "\r\n") {
 		return nil, fmt.Errorf("pemenc: authorized_keys comment contains a line break")
 	}
