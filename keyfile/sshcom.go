@@ -1,6 +1,7 @@
 package keyfile
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/keyforge/keyforge/sshcom"
@@ -10,8 +11,10 @@ import (
 // (what `puttygen -O private-sshcom` writes). Nothing is in clear but the
 // comment, so a missing passphrase yields only the comment.
 var sshcomFormat = &format{
-	name:  FormatSSHCom,
-	match: func(in *input) bool { return sshcom.Sniff(in.data) },
+	name: FormatSSHCom,
+	// PuTTY wants the armour on the first line; text before it is not
+	// looked at, so a comment elsewhere holding the line does not match.
+	match: func(in *input) bool { return bytes.HasPrefix(in.trimmed, []byte(sshcom.BeginLine)) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
 		k, err := sshcom.Parse(in.data, o.Passphrase, nil)
 		if errors.Is(err, sshcom.ErrPassphraseRequired) {

@@ -21,9 +21,12 @@ import (
 // the defaults.
 type PKCS8EncryptOptions struct {
 	// Iterations of PBKDF2-HMAC-SHA256; 0 means DefaultPKCS8Iterations. It
-	// may not exceed DefaultMaxPBKDF2Iterations, so that every file written
-	// can be read back with default ParseOptions.
+	// may not exceed MaxIterations, so that every file written can be read
+	// back with the reader's ceiling.
 	Iterations int
+	// MaxIterations is the reader's ceiling the file must stay within; 0
+	// means DefaultMaxPBKDF2Iterations (ParseOptions' default).
+	MaxIterations int
 	// Rand supplies the salt and IV (crypto/rand if nil).
 	Rand io.Reader
 }
@@ -63,8 +66,11 @@ func MarshalEncryptedPKCS8PrivateKeyDER(key crypto.Signer, passphrase []byte, op
 	if o.Iterations == 0 {
 		o.Iterations = DefaultPKCS8Iterations
 	}
-	if o.Iterations < 1 || o.Iterations > DefaultMaxPBKDF2Iterations {
-		return nil, fmt.Errorf("pemenc: PBKDF2 iterations %d outside 1..%d", o.Iterations, DefaultMaxPBKDF2Iterations)
+	if o.MaxIterations <= 0 {
+		o.MaxIterations = DefaultMaxPBKDF2Iterations
+	}
+	if o.Iterations < 1 || o.Iterations > o.MaxIterations {
+		return nil, fmt.Errorf("pemenc: PBKDF2 iterations %d outside 1..%d", o.Iterations, o.MaxIterations)
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader

@@ -21,6 +21,7 @@ const importedComment = "imported-openssh-key"
 type convertOpts struct {
 	to         string
 	der        bool
+	maxIter    int // PBKDF2 ceiling of the reader (--max-kdf-work)
 	newPass    []byte
 	ppk        ppk.MarshalOptions
 	kdfRounds  int
@@ -81,6 +82,11 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
 	}
+	if maxIter := lim.pem.MaxPBKDF2Iterations; *to != "openssh" && maxIter > 0 && *kdfRounds > maxIter {
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d PBKDF2 iterations keyforge reads; raise both with %s",
+			*kdfRounds, maxIter, raiseHint(uint64(*kdfRounds), pemenc.DefaultMaxPBKDF2Iterations)))
+	}
+	opts.maxIter = lim.pem.MaxPBKDF2Iterations
 	if *to == "openssh" && *kdfRounds > lim.pem.MaxBcryptRounds {
 		// keyforge would refuse to read what it wrote.
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d rounds keyforge reads; raise both with %s",
@@ -135,9 +141,6 @@ func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds
 	}
 	if kdfRounds != 0 && to != "openssh" && to != "pkcs8" && to != "pkcs8-encrypted" {
 		return fmt.Sprintf("--kdf-rounds applies to --to openssh, pkcs8 and pkcs8-encrypted only, not --to %s", to)
-	}
-	if kdfRounds > pemenc.DefaultMaxPBKDF2Iterations && to != "openssh" {
-		return fmt.Sprintf("--kdf-rounds %d: above the %d PBKDF2 iterations keyforge reads by default", kdfRounds, pemenc.DefaultMaxPBKDF2Iterations)
 	}
 	if f, _ := lookupFormat(to); comment && !f.comment {
 		return fmt.Sprintf("--comment: --to %s has no comment field", to)

@@ -79,7 +79,7 @@ func encodeMore(k *keyfile.Key, o convertOpts, comment string) ([]byte, error) {
 		if !o.hasNewPass {
 			return nil, fmt.Errorf("--to pkcs8-encrypted needs a passphrase: give --new-passphrase-file")
 		}
-		return pemenc.MarshalEncryptedPKCS8PrivateKey(k.PrivateKey, o.newPass, &pemenc.PKCS8EncryptOptions{Iterations: o.kdfRounds})
+		return pemenc.MarshalEncryptedPKCS8PrivateKey(k.PrivateKey, o.newPass, &pemenc.PKCS8EncryptOptions{Iterations: o.kdfRounds, MaxIterations: o.maxIter})
 	case "sec1":
 		e, ok := k.PrivateKey.(*ecdsa.PrivateKey)
 		if !ok {
