@@ -50,7 +50,16 @@ var cases = []*certCase{
 var (
 	makeOnce sync.Once
 	made     bool
+	certDir  string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if certDir != "" {
+		os.RemoveAll(certDir)
+	}
+	os.Exit(code)
+}
 
 // makeCerts runs ssh-keygen once per test run for every case.
 func makeCerts(t *testing.T) {
@@ -62,6 +71,7 @@ func makeCerts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		certDir = dir
 		newKey := func(name, spec string) string {
 			p := filepath.Join(dir, name)
 			switch spec {
