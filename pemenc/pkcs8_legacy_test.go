@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyforge/keyforge/internal/sizetest"
 )
@@ -76,7 +77,7 @@ func TestScryptCeilings(t *testing.T) {
 	}
 }
 
-func scryptFile(t *testing.T, n, r, p int64) []byte {
+func scryptFile(t testing.TB, n, r, p int64) []byte {
 	t.Helper()
 	sp, _ := asn1.Marshal(scryptParams{Salt: []byte("saltsalt"), N: n, R: r, P: p})
 	iv, _ := asn1.Marshal(make([]byte, 16))
@@ -141,4 +142,35 @@ func FuzzDecryptPKCS8(f *testing.F) {
 			t.Fatalf("error wraps no sentinel: %v", err)
 		}
 	})
+}
+
+// BenchmarkHostileLegacyKDF reads hostile scrypt, PKCS#12 PBE and PBES1
+// files at the default ceilings with a wrong passphrase (the whole KDF runs)
+// and reports CPU seconds per file, the figures the package documents (run
+// with -benchtime=1x).
+func BenchmarkHostileLegacyKDF(b *testing.B) {
+	pbe := func(oid asn1.ObjectIdentifier) []byte {
+		params, _ := asn1.Marshal(pbeParams{Salt: []byte("saltsalt"), Iter: DefaultMaxPBKDF2Iterations})
+		der, _ := asn1.Marshal(encryptedPKCS8{Algo: pkix.AlgorithmIdentifier{Algorithm: oid, Parameters: asn1.RawValue{FullBytes: params}}, Data: make([]byte, 48)})
+		return encodeArmor("ENCRYPTED PRIVATE KEY", nil, der, 64)
+	}
+	for name, data := range map[string][]byte{
+		"scrypt-N2^18-r8":     encodeArmor("ENCRYPTED PRIVATE KEY", nil, scryptFile(b, 1<<18, 8, 1), 64),
+		"scrypt-N2^14-r8-p16": encodeArmor("ENCRYPTED PRIVATE KEY", nil, scryptFile(b, 1<<14, 8, 16), 64),
+		"pkcs12-sha1-3des":    pbe(oidPBEWithSHAAnd3KeyTripleDES),
+		"pbes1-md5-des":       pbe(oidPBEWithMD5AndDES),
+	} {
+		b.Run(name, func(b *testing.B) {
+			var cpu time.Duration
+			for b.Loop() {
+				c := cpuTime()
+				_, _, err := ParsePrivateKey(data, []byte("wrong"), nil)
+				cpu += cpuTime() - c
+				if !errors.Is(err, ErrIncorrectPassphrase) && !errors.Is(err, ErrMalformed) {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
 }
