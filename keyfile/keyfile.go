@@ -23,6 +23,11 @@
 // ErrUnsupported, ErrUnsafeKDF), so callers need not know which package read
 // the file.
 //
+// ParseOptions.Formats restricts what is read: a service that takes public
+// keys lists the public formats, and no KDF can then run. Files of other
+// producers that keyforge does not read (dropbear, ssh.com, SSH-1, PKCS#12)
+// are named in their errors (ErrDropbearKey, …, all ErrUnsupportedFormat).
+//
 // Adding a format: one file holding a *format value (its match and parse
 // functions) and one line in the formats list of registry.go.
 package keyfile
