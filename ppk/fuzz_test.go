@@ -65,9 +65,9 @@ func TestTestdata(t *testing.T) {
 	}
 }
 
-// FuzzDecode: no input panics, hangs or allocates without bound; what
+// FuzzParse: no input panics, hangs or allocates without bound; what
 // decodes re-encodes to something that decodes to the same key.
-func FuzzDecode(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range samples(f) {
 		f.Add(s, []byte("pw"))
 		f.Add(s, []byte(nil))
