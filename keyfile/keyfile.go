@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
 )
@@ -147,6 +148,9 @@ func Parse(data []byte, opts *ParseOptions) (*Key, error) {
 	}
 	if len(opts.Formats) > 0 {
 		return nil, fmt.Errorf("%w (looked for %v)", ErrUnknownFormat, opts.Formats)
+	}
+	if in.pemType != "" {
+		return nil, fmt.Errorf("%w: PEM type %s", ErrUnknownFormat, keytype.Quote(in.pemType))
 	}
 	return nil, ErrUnknownFormat
 }
