@@ -27,6 +27,11 @@
 // ErrUnsupported, ErrUnsafeKDF), so callers need not know which package read
 // the file.
 //
+// ParseOptions.Formats restricts what is read: a service that takes public
+// keys lists the public formats, and no KDF can then run. Files of other
+// producers that keyforge does not read (dropbear, ssh.com, SSH-1, PKCS#12)
+// are named in their errors (ErrDropbearKey, …, all ErrUnsupportedFormat).
+//
 // Adding a format: one file holding a *format value (its match and parse
 // functions) and one line in the formats list of registry.go.
 package keyfile
@@ -38,6 +43,7 @@ import (
 	"slices"
 
 	"github.com/keyforge/keyforge/dropbear"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
 	"github.com/keyforge/keyforge/sshcert"
@@ -153,6 +159,9 @@ func Parse(data []byte, opts *ParseOptions) (*Key, error) {
 	}
 	if len(opts.Formats) > 0 {
 		return nil, fmt.Errorf("%w (looked for %v)", ErrUnknownFormat, opts.Formats)
+	}
+	if in.pemType != "" {
+		return nil, fmt.Errorf("%w: PEM type %s", ErrUnknownFormat, keytype.Quote(in.pemType))
 	}
 	return nil, ErrUnknownFormat
 }

@@ -210,6 +210,7 @@ func TestErrorsMatchSentinels(t *testing.T) {
 	}{
 		{"", ErrUnknownFormat},
 		{"hello", ErrUnknownFormat},
+		{"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", ErrUnknownFormat},
 		{"ssh-rsa AAAA", ErrMalformed},
 		{"ssh-dss AAAAB3NzaC1kc3MAAAA=", ErrUnsupported},
 		{"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", ErrMalformed},

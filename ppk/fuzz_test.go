@@ -20,7 +20,7 @@ import (
 var fuzzOpts = &ParseOptions{MaxMemory: 256, MaxPasses: 4, MaxParallelism: 4, MaxWork: 1024}
 
 // samples are puttygen 0.78's files in testdata (passphrase "pw") plus
-// files Encode writes.
+// files Marshal writes.
 func samples(t testing.TB) [][]byte {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.ppk")
@@ -65,9 +65,9 @@ func TestTestdata(t *testing.T) {
 	}
 }
 
-// FuzzDecode: no input panics, hangs or allocates without bound; what
+// FuzzParse: no input panics, hangs or allocates without bound; what
 // decodes re-encodes to something that decodes to the same key.
-func FuzzDecode(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range samples(f) {
 		f.Add(s, []byte("pw"))
 		f.Add(s, []byte(nil))
@@ -84,7 +84,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("error without a sentinel: %v", err)
 		}
 		if perr != nil || !pub.PublicKey.(interface{ Equal(crypto.PublicKey) bool }).Equal(k.PublicKey) || pub.Comment != k.Comment {
-			t.Fatalf("DecodePublic disagrees with Decode: %v", perr)
+			t.Fatalf("ParsePublic disagrees with Parse: %v", perr)
 		}
 		if !k.PrivateKey.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(k.PublicKey) {
 			t.Fatal("private key does not match public key")
@@ -100,7 +100,7 @@ func FuzzDecode(f *testing.F) {
 			KDF: k.KDF, Memory: k.Memory, Passes: k.Passes, Parallelism: k.Parallelism, Salt: k.Salt})
 		if err != nil {
 			if len(p) == 0 && k.Encryption != EncryptionNone {
-				return // an encrypted file with an empty passphrase: Encode writes those unencrypted
+				return // an encrypted file with an empty passphrase: Marshal writes those unencrypted
 			}
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ var fuzzRSA = sync.OnceValue(func() crypto.Signer {
 	return k.PrivateKey
 })
 
-// FuzzRoundTrip: Encode then Decode gives back the key, comment, version
+// FuzzRoundTrip: Marshal then Parse gives back the key, comment, version
 // and KDF parameters, for every key type and option.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add(uint8(0), []byte("seed"), uint8(3), "comment", []byte("pw"), uint8(0), uint8(8), uint8(1), uint8(1), []byte("salt"))
@@ -167,7 +167,7 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		k, err := Parse(data, pass, fuzzOpts)
 		if err != nil {
-			t.Fatal(err) // every option Encode accepts stays under fuzzOpts
+			t.Fatal(err) // every option Marshal accepts stays under fuzzOpts
 		}
 		if k.Comment != comment || k.Version != opts.Version || !k.PrivateKey.(interface{ Equal(crypto.PrivateKey) bool }).Equal(key) {
 			t.Fatalf("round trip: %+v", k)

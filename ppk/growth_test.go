@@ -14,7 +14,7 @@ import (
 var ppkSizes = []int{maxFileSize / 16, maxFileSize / 4, maxFileSize}
 
 // TestGrowth grows a PPK file's public and private lines, its comment and
-// what follows the MAC line, and checks Decode and DecodePublic allocate
+// what follows the MAC line, and checks Parse and ParsePublic allocate
 // linearly.
 func TestGrowth(t *testing.T) {
 	data, err := os.ReadFile("testdata/ed25519-v3-none.ppk")

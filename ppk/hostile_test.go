@@ -130,15 +130,15 @@ func TestHostile(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse(c.data, []byte("pw"), c.opts)
 			if !errors.Is(err, c.want) {
-				t.Fatalf("Decode: %v, want %v", err, c.want)
+				t.Fatalf("Parse: %v, want %v", err, c.want)
 			}
 			if strings.Contains(err.Error(), "pw") {
 				t.Errorf("error mentions the passphrase: %v", err)
 			}
-			// DecodePublic reads only up to the public blob, as puttygen -l.
+			// ParsePublic reads only up to the public blob, as puttygen -l.
 			if strings.Contains(c.name, "Public-Lines") || strings.HasPrefix(c.name, "version") || c.want == ErrUnsupportedKeyType {
 				if _, err := ParsePublic(c.data); !errors.Is(err, c.want) {
-					t.Errorf("DecodePublic: %v, want %v", err, c.want)
+					t.Errorf("ParsePublic: %v, want %v", err, c.want)
 				}
 			}
 		})
@@ -169,13 +169,13 @@ func TestUnsupportedNamesType(t *testing.T) {
 			t.Errorf("%s: %v", alg, err)
 		}
 	}
-	// Keys the caller passes to Encode.
+	// Keys the caller passes to Marshal.
 	if _, err := Marshal(ed25519PrivateKeyBadLen{}, nil); !errors.Is(err, ErrUnsupportedKeyType) {
-		t.Errorf("Encode of an unknown signer: %v", err)
+		t.Errorf("Marshal of an unknown signer: %v", err)
 	}
 	k224, _ := ecdsa.GenerateKey(elliptic.P224(), zeroReader{})
 	if _, err := Marshal(k224, nil); !errors.Is(err, ErrUnsupportedKeyType) {
-		t.Errorf("Encode of P-224: %v", err)
+		t.Errorf("Marshal of P-224: %v", err)
 	}
 }
 
@@ -500,7 +500,7 @@ func TestLongNamesBounded(t *testing.T) {
 }
 
 // TestVersion1: a real version 1 file (which puttygen 0.78 still reads) is
-// refused with an explicit message, by both Decode and DecodePublic.
+// refused with an explicit message, by both Parse and ParsePublic.
 func TestVersion1(t *testing.T) {
 	// PuTTY 0.51-era layout: no Private-MAC hash prefix, SHA-1 MAC.
 	v1 := "PuTTY-User-Key-File-1: ssh-rsa\nEncryption: none\nComment: old\nPublic-Lines: 1\nAAAAB3NzaC1yc2E=\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: 00\n"
@@ -514,7 +514,7 @@ func TestVersion1(t *testing.T) {
 }
 
 // TestPublicBlobTrailingBytes: puttygen accepts bytes after the public
-// blob's fields (the MAC covers them), and so does Decode.
+// blob's fields (the MAC covers them), and so does Parse.
 func TestPublicBlobTrailingBytes(t *testing.T) {
 	testtool.Require(t, "puttygen")
 	key := ed25519.NewKeyFromSeed(testSeed)
@@ -526,20 +526,20 @@ func TestPublicBlobTrailingBytes(t *testing.T) {
 	want := string(testtool.Run(t, nil, "puttygen", f, "-L"))
 	k, err := Parse(data, nil, nil)
 	if err != nil {
-		t.Fatalf("Decode: %v", err)
+		t.Fatalf("Parse: %v", err)
 	}
 	if !k.PrivateKey.(ed25519.PrivateKey).Equal(key) {
 		t.Error("wrong key")
 	}
 	kp, err := ParsePublic(data)
 	if err != nil || !kp.PublicKey.(ed25519.PublicKey).Equal(key.Public()) {
-		t.Errorf("DecodePublic: %v", err)
+		t.Errorf("ParsePublic: %v", err)
 	}
 	line, _ := keytype.MarshalPublicKey(k.PublicKey)
 	if !strings.Contains(want, base64.StdEncoding.EncodeToString(line)) {
 		t.Errorf("puttygen -L = %q", want)
 	}
-	// sshwire.ParsePublicKey itself stays strict.
+	// keytype.ParsePublicKey itself stays strict.
 	if _, err := keytype.ParsePublicKey(append(pub, 0)); err == nil {
 		t.Error("ParsePublicKey accepted trailing bytes")
 	}

@@ -100,7 +100,7 @@ var goKeys = sync.OnceValue(func() map[string]crypto.Signer {
 	return m
 })
 
-// TestEncodeUnencryptedInterop: every unencrypted file Encode writes is
+// TestEncodeUnencryptedInterop: every unencrypted file Marshal writes is
 // accepted by puttygen --dump, gives puttygen -L's line, and comes back
 // byte-identical when puttygen re-saves it.
 func TestEncodeUnencryptedInterop(t *testing.T) {

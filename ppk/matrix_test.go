@@ -205,7 +205,7 @@ func TestMatrixDecode(t *testing.T) {
 			}
 			p, err := ParsePublic(c.data)
 			if err != nil || authorizedLine(t, p.PublicKey, p.Comment) != c.line {
-				t.Errorf("DecodePublic: %v", err)
+				t.Errorf("ParsePublic: %v", err)
 			}
 			if c.encrypted {
 				if _, err := Parse(c.data, []byte("wrong"), nil); !errors.Is(err, ErrIncorrectPassphrase) {
@@ -228,7 +228,7 @@ func isFib(n uint32) bool {
 	return false
 }
 
-// TestMatrixReproduce: Encode with puttygen's comment, version and (for
+// TestMatrixReproduce: Marshal with puttygen's comment, version and (for
 // encrypted files) salt and passes parsed from its file writes puttygen's
 // file byte for byte.
 func TestMatrixReproduce(t *testing.T) {
@@ -254,7 +254,7 @@ func TestMatrixReproduce(t *testing.T) {
 	}
 }
 
-// TestMatrixPuttygenReadsOurs: files Encode writes with a fresh salt (and,
+// TestMatrixPuttygenReadsOurs: files Marshal writes with a fresh salt (and,
 // for the default cells, its own pass calibration) load in puttygen --dump
 // and give the same public key; unencrypted ones come back byte-identical
 // when puttygen re-saves them.

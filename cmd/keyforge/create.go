@@ -27,15 +27,15 @@ type keyPairJSON struct {
 
 func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("create")
-	name := fs.String("name", "", "key pair `name` (required)")
-	typ := fs.String("type", "rsa", "key `type`: rsa or ed25519")
-	format := fs.String("format", "pem", "key `format`: pem or ppk")
+	name := fs.String("name", "", "`N`: the key pair name (required)")
+	typ := fs.String("type", "rsa", "key `TYPE`: rsa or ed25519")
+	format := fs.String("format", "pem", "key `FORMAT`: pem or ppk")
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making every output reproducible")
 	keyOut := outFlag(fs, "write KeyMaterial to a new `FILE` (mode 0600) instead of printing it", "key-out")
 	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
-	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file `version` for --format ppk: 2 or 3")
+	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file version `V` for --format ppk: 2 or 3")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
 	ops, code, ok := parseArgs(fs, createSynopsis, args, stdout, stderr)
 	if !ok {
