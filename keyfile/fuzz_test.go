@@ -3,6 +3,8 @@ package keyfile
 import (
 	"bytes"
 	"crypto"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -83,6 +85,28 @@ func TestSizeGrowth(t *testing.T) {
 		c("garbage", func(n int) []byte { return bytes.Repeat([]byte("\x00\x01"), n/2) }),
 		c("PPK with a long comment", func(n int) []byte {
 			return append([]byte("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: "), bytes.Repeat([]byte("c"), n)...)
+		}),
+		c("ssh.com comment continued over many lines", func(n int) []byte {
+			b := []byte("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"x\\\n")
+			b = append(b, bytes.Repeat([]byte("abcdef\\\n"), n/8)...)
+			return append(b, "\"\nP2/56w==\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n"...)
+		}),
+		c("dropbear key with a huge number", func(n int) []byte {
+			b := []byte("\x00\x00\x00\x07ssh-rsa")
+			b = binary.BigEndian.AppendUint32(b, uint32(n-20))
+			return append(b, bytes.Repeat([]byte{0x7f}, n-20)...)
+		}),
+		c("certificate with bytes after it", func(n int) []byte {
+			line := bytes.TrimSpace(readFixture(t, "ed25519-cert.pub"))
+			f := bytes.Fields(line)
+			blob, _ := base64.StdEncoding.DecodeString(string(f[1]))
+			// Options appended after the signature: the whole certificate is
+			// read before the trailing bytes are refused.
+			var ext []byte
+			for len(ext) < n*5/8 {
+				ext = append(ext, 0, 0, 0, 10, 'p', 'e', 'r', 'm', 'i', 't', '-', 'p', 't', 'y', 0, 0, 0, 0)
+			}
+			return []byte(string(f[0]) + " " + base64.StdEncoding.EncodeToString(append(blob[:0:0], append(blob, ext...)...)))
 		}),
 	)
 }
