@@ -1,7 +1,6 @@
 package keyfile
 
 import (
-	"bytes"
 	"errors"
 
 	"github.com/keyforge/keyforge/sshcom"
@@ -12,9 +11,7 @@ import (
 // comment, so a missing passphrase yields only the comment.
 var sshcomFormat = &format{
 	name: FormatSSHCom,
-	// PuTTY wants the armour on the first line; text before it is not
-	// looked at, so a comment elsewhere holding the line does not match.
-	match: func(in *input) bool { return bytes.HasPrefix(in.trimmed, []byte(sshcom.BeginLine)) },
+	match: func(in *input) bool { return sshcom.Sniff(in.trimmed) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
 		k, err := sshcom.Parse(in.data, o.Passphrase, nil)
 		if errors.Is(err, sshcom.ErrPassphraseRequired) {

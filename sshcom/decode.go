@@ -15,9 +15,10 @@ import (
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
-// Sniff reports whether data holds an ssh.com private key armour line.
+// Sniff reports whether data starts (after blanks) with the ssh.com private
+// key armour line, as PuTTY requires; Parse itself skips text before it.
 func Sniff(data []byte) bool {
-	return bytes.Contains(data, []byte(BeginLine))
+	return bytes.HasPrefix(bytes.TrimSpace(data), []byte(BeginLine))
 }
 
 // Parse reads an ssh.com private key file. passphrase is used only when the
