@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/rogpeppe/go-internal v1.16.0
+	go.etcd.io/bbolt v1.4.3
 	golang.org/x/crypto v0.59.0
 )
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/keyforge/keyforge/pemenc"
 )
 
 var combos = []struct{ typ, format string }{
@@ -352,7 +353,8 @@ func TestInteropEd25519PEM(t *testing.T) {
 	if _, err := s.CreateKeyPair(context.Background(), &CreateKeyPairInput{KeyName: out.KeyName, KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
-	if !pub.(ed25519.PublicKey).Equal(s.byName[out.KeyName].PublicKey) {
+	stored, _, err := pemenc.ParseAuthorizedKey([]byte(s.byName[out.KeyName].PublicKey))
+	if err != nil || !pub.(ed25519.PublicKey).Equal(stored) {
 		t.Error("stored public key differs from the material's")
 	}
 	// Without the final newline ssh-keygen refuses the file (why the CLI adds it).

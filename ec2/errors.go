@@ -5,9 +5,9 @@ import (
 	"errors"
 )
 
-// Every error CreateKeyPair and ImportKeyPair return is an *APIError, whatever
-// the request carries, so an endpoint can always answer with its Code,
-// Message and HTTPStatus:
+// Every error CreateKeyPair, ImportKeyPair, DescribeKeyPairs and
+// DeleteKeyPair return is an *APIError, whatever the request carries, so an
+// endpoint can always answer with its Code, Message and HTTPStatus:
 //
 //	Code                       HTTP  when
 //	MissingParameter           400   KeyName, or ImportKeyPair's PublicKeyMaterial, missing or empty
@@ -19,11 +19,14 @@ import (
 //	InvalidKeyPair.Duplicate   400   the name is taken (by a created or an imported key pair)
 //	KeyPairLimitExceeded       400   the Service holds Options.MaxKeyPairs key pairs
 //	InvalidKey.Format          400   ImportKeyPair material that is not an accepted public key
+//	InvalidKeyPair.NotFound    400   DescribeKeyPairs: a name in KeyNames or an id in KeyPairIds is missing
+//	InvalidParameterValue      400   DescribeKeyPairs: an unknown filter, one without values, too many
+//	MissingParameter           400   DeleteKeyPair without KeyName and KeyPairId
 //	Unavailable                503   the context was canceled or its deadline passed before the key pair
 //	                                 was stored (checked after validation and DryRun)
 //	InternalError              500   a failure no request can cause: a misconfigured Service (RSABits,
 //	                                 PPKVersion, a PPKComment hook returning a line break), a failing
-//	                                 RSAPool, the system's random source
+//	                                 RSAPool, the system's random source, a failing Store
 //
 // Nothing is stored when any of them is returned. Unavailable and
 // InternalError wrap their cause: errors.Is(err, context.Canceled) and

@@ -15,7 +15,7 @@ import (
 func (s *Service) stored() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.byName) + len(s.reserved)
+	return len(s.byName) + s.creating
 }
 
 // TestKeyNameControlCharacters: any byte below 0x20 and DEL are refused

@@ -75,30 +75,39 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	if _, ok := pub.(ed25519.PublicKey); ok {
 		keyType = "ed25519"
 	}
-	// 3. State checks.
-	if err := s.reserve(in.KeyName); err != nil {
-		return nil, err
+	pubLine, err := publicKeyLine(pub)
+	if err != nil {
+		return nil, asAPIError(err)
 	}
+	// 3. State checks.
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	p, err := s.reserve(ctx, in.KeyName)
+	if err != nil {
+		return nil, asAPIError(err)
+	}
+	defer s.release(p) // no-op once committed
 	var ids *deriver
 	if s.opts.Seed != nil {
 		// Seeded ids depend on the request only (the key's fingerprint stands
 		// for the material), like CreateKeyPair's.
-		ids = newDeriver(s.opts.Seed, "import", in.KeyName, fp)
+		ids = newDeriver(s.opts.Seed, s.deriveFields(p.gen, "import", in.KeyName, fp)...)
 	} else {
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
-			s.release(in.KeyName)
 			return nil, asAPIError(err)
 		}
 		ids = newDeriver(seed)
 	}
 	idStream := ids.stream("key-pair-id")
-	rec := &record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pub, Tags: tags}
-	s.commit(rec, func() string {
+	rec := &Record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pubLine, Tags: tags}
+	if err := s.commit(ctx, p, rec, func() string {
 		b := make([]byte, 8)
 		idStream.Read(b)
 		return keyPairID(b)
-	})
+	}); err != nil {
+		return nil, asAPIError(err)
+	}
 	return &ImportKeyPairOutput{KeyFingerprint: fp, KeyName: in.KeyName, KeyPairId: rec.KeyPairId, Tags: cloneTags(tags)}, nil
 }
 

@@ -66,6 +66,8 @@ type meta struct {
 	Commands string `json:"commands"`
 }
 
+const handMarker = "<!-- Sections below are written by hand; cmd/report keeps them. -->"
+
 func main() {
 	dir := flag.String("results", "results", "results directory")
 	readme := flag.String("readme", "README.md", "markdown output")
@@ -87,6 +89,14 @@ func main() {
 
 	var md bytes.Buffer
 	writeMarkdown(&md, &m, runs, tl, pools, gobench, filepath.Base(*chart))
+	// Sections after handMarker are written by hand (measurements this
+	// report does not make); keep them.
+	if old, err := os.ReadFile(*readme); err == nil {
+		if i := bytes.Index(old, []byte(handMarker)); i >= 0 {
+			md.WriteString("\n")
+			md.Write(old[i:])
+		}
+	}
 	if err := os.WriteFile(*readme, md.Bytes(), 0o644); err != nil {
 		fatal(err)
 	}
