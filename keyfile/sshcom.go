@@ -14,8 +14,8 @@ var sshcomFormat = &format{
 	match: func(in *input) bool { return sshcom.Sniff(in.trimmed) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
 		k, err := sshcom.Parse(in.data, o.Passphrase, nil)
-		if errors.Is(err, sshcom.ErrPassphraseRequired) {
-			return nil, &PassphraseMissingError{Format: FormatSSHCom}
+		if errors.Is(err, sshcom.ErrPassphraseRequired) && k != nil {
+			return nil, &PassphraseMissingError{Format: FormatSSHCom, Comment: k.Comment}
 		}
 		if err != nil {
 			return nil, err

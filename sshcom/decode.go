@@ -22,7 +22,9 @@ func Sniff(data []byte) bool {
 }
 
 // Parse reads an ssh.com private key file. passphrase is used only when the
-// file is encrypted.
+// file is encrypted. For an encrypted file and a nil passphrase the error is
+// ErrPassphraseRequired and the Key returned holds only the comment and the
+// cipher, which are in clear.
 func Parse(data, passphrase []byte, _ *ParseOptions) (*Key, error) {
 	if len(data) > MaxInput {
 		return nil, fmt.Errorf("%w: input of %d bytes exceeds %d", ErrMalformed, len(data), MaxInput)
@@ -69,7 +71,9 @@ func Parse(data, passphrase []byte, _ *ParseOptions) (*Key, error) {
 	bad := ErrMalformed
 	if encrypted {
 		if passphrase == nil {
-			return nil, ErrPassphraseRequired
+			// The comment is in clear: give it with the error, as
+			// x/crypto/ssh's PassphraseMissingError gives the public key.
+			return &Key{Comment: comment, Cipher: ciph}, ErrPassphraseRequired
 		}
 		if len(enc)%des.BlockSize != 0 {
 			return nil, fmt.Errorf("%w: encrypted part of %d bytes is not a multiple of 8", ErrMalformed, len(enc))

@@ -87,7 +87,7 @@ func TestReadPuttygen(t *testing.T) {
 			t.Errorf("%s: comment %q, want %q", name, k.Comment, f.ppkKey.Comment)
 		}
 	}
-	if _, err := sshcom.Parse(f.cipher, nil, nil); !errors.Is(err, sshcom.ErrPassphraseRequired) {
+	if k, err := sshcom.Parse(f.cipher, nil, nil); !errors.Is(err, sshcom.ErrPassphraseRequired) || k == nil || k.Comment != f.ppkKey.Comment || k.PrivateKey != nil {
 		t.Errorf("nil passphrase: %v", err)
 	}
 	if _, err := sshcom.Parse(f.cipher, []byte("wrong"), nil); !errors.Is(err, sshcom.ErrIncorrectPassphrase) {
