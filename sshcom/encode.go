@@ -43,6 +43,9 @@ func Marshal(key crypto.Signer, opts *MarshalOptions) ([]byte, error) {
 	if strings.ContainsAny(o.Comment, "\r\n\x00") {
 		return nil, fmt.Errorf("sshcom: comment contains a line break or NUL")
 	}
+	if len(o.Comment) > MaxComment {
+		return nil, fmt.Errorf("sshcom: comment of %d bytes is longer than the %d puttygen reads", len(o.Comment), MaxComment)
+	}
 	big1, small := k.Primes[0], k.Primes[1]
 	if big1.Cmp(small) < 0 {
 		big1, small = small, big1

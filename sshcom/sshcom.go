@@ -63,6 +63,10 @@ const (
 	magicNumber = 0x3f6ff9eb
 )
 
+// MaxComment is the longest comment Marshal writes: puttygen 0.78 keeps only
+// the first 255 bytes of an ssh.com comment (Parse reads any length).
+const MaxComment = 255
+
 // MaxInput bounds the file size Parse reads.
 const MaxInput = 1 << 20
 

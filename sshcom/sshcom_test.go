@@ -121,6 +121,7 @@ func TestPuttygenReadsOurs(t *testing.T) {
 	for _, tc := range []struct{ name, comment, pass string }{
 		{"plain", "short", ""},
 		{"3des-cbc", strings.Repeat("0123456789", 15), passphrase},
+		{"longest-comment", strings.Repeat("x", sshcom.MaxComment), ""},
 		{"empty-comment", "", passphrase},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,6 +163,9 @@ func TestMarshalRefusals(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 1024)
 	if _, err := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "a\nb"}); err == nil {
 		t.Error("comment with a line break accepted")
+	}
+	if _, err := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: strings.Repeat("c", sshcom.MaxComment+1)}); err == nil {
+		t.Error("comment longer than puttygen reads accepted")
 	}
 	var ed crypto.Signer = ed25519Key()
 	if _, err := sshcom.Marshal(ed, nil); !errors.Is(err, sshcom.ErrUnsupportedKeyType) {
@@ -224,7 +228,7 @@ func FuzzParse(f *testing.F) {
 			}
 			t.Fatalf("error wraps no sentinel: %v", err)
 		}
-		if strings.ContainsAny(k.Comment, "\r\n") {
+		if strings.ContainsAny(k.Comment, "\r\n\x00") || len(k.Comment) > sshcom.MaxComment {
 			return // a comment Marshal refuses
 		}
 		out, err := sshcom.Marshal(k.PrivateKey, &sshcom.MarshalOptions{Comment: k.Comment})
