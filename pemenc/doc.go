@@ -16,7 +16,8 @@
 //     aes-256-cbc`); DER forms: MarshalPKCS1PrivateKeyDER,
 //     MarshalPKCS8PrivateKeyDER, MarshalEncryptedPKCS8PrivateKeyDER,
 //     MarshalPKIXPublicKeyDER, MarshalPKCS1PublicKeyDER, and PEMToDER for any
-//     block; MarshalPKCS1PublicKey writes "RSA PUBLIC KEY".
+//     block; MarshalPKCS1PublicKey writes "RSA PUBLIC KEY"; EncryptLegacyPEM
+//     encrypts a PKCS#1 or SEC1 block as `ssh-keygen -p -m PEM` does.
 //   - ParsePrivateKey reads any of this package's private forms, told apart
 //     by PEM type or DER structure: all of the above plus encrypted PKCS#8
 //     (PBES2 with PBKDF2-HMAC-SHA1/SHA2 or scrypt, AES-CBC, DES-EDE3-CBC;

@@ -4,7 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
-	"crypto/md5"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -75,15 +74,5 @@ func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
 	if passphrase == nil {
 		return nil, ErrPassphraseRequired
 	}
-	// EVP_BytesToKey: D_i = MD5(D_{i-1} ‖ pass ‖ salt), key = D_1 ‖ D_2 ‖ …
-	var key, prev []byte
-	for len(key) < keyLen {
-		h := md5.New()
-		h.Write(prev)
-		h.Write(passphrase)
-		h.Write(iv[:8])
-		prev = h.Sum(nil)
-		key = append(key, prev...)
-	}
-	return cbcDecrypt(newBlock, key[:keyLen], iv, b.Bytes)
+	return cbcDecrypt(newBlock, evpBytesToKey(passphrase, iv[:8], keyLen), iv, b.Bytes)
 }

@@ -149,3 +149,50 @@ func TestEncryptedPKCS8Refusals(t *testing.T) {
 		t.Error("PEMToDER of an OpenSSH key")
 	}
 }
+
+// TestLegacyPEMEncryptInterop: ssh-keygen and openssl read PKCS#1 and SEC1
+// keys encrypted by EncryptLegacyPEM, with either cipher.
+func TestLegacyPEMEncryptInterop(t *testing.T) {
+	testtool.Require(t, "openssl")
+	testtool.Require(t, "ssh-keygen")
+	const pass = "legacy pass"
+	for _, k := range testKeys(t) {
+		var plain []byte
+		var err error
+		switch key := k.key.(type) {
+		case *rsa.PrivateKey:
+			plain, err = MarshalPKCS1PrivateKey(key)
+		case *ecdsa.PrivateKey:
+			plain, err = MarshalSEC1PrivateKey(key)
+		default:
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"AES-128-CBC", "AES-256-CBC"} {
+			out, err := EncryptLegacyPEM(plain, []byte(pass), &LegacyPEMOptions{Cipher: c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(out), "DEK-Info: "+c+",") {
+				t.Fatalf("no DEK-Info header:\n%s", out)
+			}
+			p := testtool.WriteFile(t, "k.pem", out)
+			pub := testtool.Run(t, nil, "ssh-keygen", "-y", "-P", pass, "-f", p)
+			if got, _, err := ParseAuthorizedKey(pub); err != nil || !got.(equaler).Equal(k.key.Public()) {
+				t.Errorf("%s %s: ssh-keygen -y: %v", k.name, c, err)
+			}
+			spki := testtool.Run(t, nil, "openssl", "pkey", "-in", p, "-passin", "pass:"+pass, "-pubout")
+			if got, _, err := ParsePublicKey(spki); err != nil || !got.(equaler).Equal(k.key.Public()) {
+				t.Errorf("%s %s: openssl: %v", k.name, c, err)
+			}
+			if back, _, err := ParsePrivateKey(out, []byte(pass), nil); err != nil || !back.Public().(equaler).Equal(k.key.Public()) {
+				t.Errorf("%s %s: read back: %v", k.name, c, err)
+			}
+		}
+	}
+	if _, err := EncryptLegacyPEM([]byte("-----BEGIN PRIVATE KEY-----\nMA==\n-----END PRIVATE KEY-----\n"), []byte("p"), nil); err == nil {
+		t.Error("PKCS#8 accepted")
+	}
+}

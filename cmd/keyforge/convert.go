@@ -150,6 +150,10 @@ func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds
 
 func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	out, err := encode(k, o)
+	if err == nil && o.hasNewPass && (o.to == "pkcs1" || o.to == "sec1") {
+		// The encryption these PEM forms have (what ssh-keygen -m PEM writes).
+		out, err = pemenc.EncryptLegacyPEM(out, o.newPass, nil)
+	}
 	if err != nil || !o.der {
 		return out, err
 	}

@@ -197,6 +197,14 @@ var matrixFormats = []matrixFormat{
 	{name: "pkcs1-der", args: []string{"--to", "pkcs1", "--der"}, types: "rsa",
 		read:  opensslRead("rsa", "-inform", "DER", "-in", "IN", "-pubout"),
 		write: opensslWrite("rsa", "-in", "IN", "-traditional", "-outform", "DER", "-out", "OUT")},
+	{name: "pkcs1-encrypted", args: []string{"--to", "pkcs1", "--new-passphrase-file", "PW"}, types: "rsa", encrypted: true,
+		read: func(t *testing.T, k *matrixKey, p string) []byte {
+			return testtool.Run(t, nil, "ssh-keygen", "-y", "-P", matrixPass, "-f", p)
+		},
+		write: opensslWrite("rsa", "-in", "IN", "-traditional", "-aes256", "-passout", "pass:"+matrixPass, "-out", "OUT")},
+	{name: "sec1-encrypted", args: []string{"--to", "sec1", "--new-passphrase-file", "PW"}, types: "p256 p384 p521", encrypted: true,
+		read:  opensslRead("ec", "-in", "IN", "-passin", "pass:"+matrixPass, "-pubout"),
+		write: opensslWrite("ec", "-in", "IN", "-aes128", "-passout", "pass:"+matrixPass, "-out", "OUT")},
 	{name: "pkcs8", args: []string{"--to", "pkcs8"},
 		read:  opensslRead("pkey", "-in", "IN", "-pubout"),
 		write: opensslWrite("pkcs8", "-topk8", "-nocrypt", "-in", "IN", "-out", "OUT")},
