@@ -237,6 +237,11 @@ func TestGrowth(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
+	for _, kt := range keyTypes {
+		if b, err := os.ReadFile(filepath.Join("testdata", kt.name+".key")); err == nil {
+			f.Add(b)
+		}
+	}
 	for _, name := range []string{"ed25519", "p256", "p521"} {
 		var k crypto.Signer
 		switch name {
@@ -267,4 +272,31 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
+}
+
+// TestFixtures reads the dropbearkey-made keys of testdata/make.sh (no tool
+// needed) and compares each with the public line dropbearkey -y printed.
+func TestFixtures(t *testing.T) {
+	for _, kt := range keyTypes {
+		data, err := os.ReadFile(filepath.Join("testdata", kt.name+".key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, _ := os.ReadFile(filepath.Join("testdata", kt.name+".pub"))
+		want, _, err := pemenc.ParseAuthorizedKey(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := dropbear.Parse(data, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", kt.name, err)
+		}
+		if !k.Public().(publicKey).Equal(want) {
+			t.Errorf("%s: another public key than dropbearkey -y's", kt.name)
+		}
+		again, _ := dropbear.Marshal(k, nil)
+		if len(again) != len(data) {
+			t.Errorf("%s: re-encoded to %d bytes, file has %d", kt.name, len(again), len(data))
+		}
+	}
 }

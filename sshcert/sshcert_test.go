@@ -242,6 +242,15 @@ func TestGrowth(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add(hostile(100))
+	files, _ := filepath.Glob(filepath.Join("testdata", "*-cert.pub"))
+	for _, file := range files {
+		line, _ := os.ReadFile(file)
+		if fl := strings.Fields(string(line)); len(fl) > 1 {
+			if blob, err := base64.StdEncoding.DecodeString(fl[1]); err == nil {
+				f.Add(blob)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := sshcert.Parse(data)
 		if err != nil {
