@@ -217,6 +217,11 @@ func FuzzParse(f *testing.F) {
 	plain, _ := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "c"})
 	enc, _ := sshcom.Marshal(key, &sshcom.MarshalOptions{Comment: "c", Passphrase: []byte("p")})
 	f.Add(plain, []byte(nil))
+	for _, n := range []string{"rsa.sshcom", "rsa-enc.sshcom", "dsa.sshcom"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", n)); err == nil {
+			f.Add(b, []byte("correct horse"))
+		}
+	}
 	f.Add(enc, []byte("p"))
 	f.Fuzz(func(t *testing.T, data, pass []byte) {
 		k, err := sshcom.Parse(data, pass, nil)
@@ -240,4 +245,38 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
+}
+
+// TestFixtures reads the puttygen-made files of testdata/make.sh (no tool
+// needed): the same key and comment as the PPK they came from, and the
+// unencrypted one byte for byte as Marshal writes it.
+func TestFixtures(t *testing.T) {
+	read := func(n string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	src, err := ppk.Parse(read("rsa.ppk"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := []byte(strings.TrimSpace(string(read("pass.txt"))))
+	for _, n := range []string{"rsa.sshcom", "rsa-enc.sshcom"} {
+		k, err := sshcom.Parse(read(n), pass, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if !sameRSA(k.PrivateKey, src.PrivateKey.(*rsa.PrivateKey)) || k.Comment != src.Comment {
+			t.Errorf("%s: another key or comment %q", n, k.Comment)
+		}
+	}
+	out, err := sshcom.Marshal(src.PrivateKey, &sshcom.MarshalOptions{Comment: src.Comment})
+	if err != nil || !bytes.Equal(out, read("rsa.sshcom")) {
+		t.Errorf("Marshal differs from puttygen's file: %v", err)
+	}
+	if _, err := sshcom.Parse(read("dsa.sshcom"), nil, nil); !errors.Is(err, sshcom.ErrUnsupportedKeyType) || !strings.Contains(err.Error(), "DSA") {
+		t.Errorf("DSA: %v", err)
+	}
 }
