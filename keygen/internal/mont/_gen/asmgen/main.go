@@ -1,6 +1,7 @@
 // Command asmgen writes kernels_amd64.s, the MULX/ADCX/ADOX (BMI2+ADX)
-// Montgomery kernels for 16, 24 and 32 limbs. Run it from the mont package
-// directory (`go generate` does).
+// Montgomery kernels for 16, 24 and 32 limbs. `go generate` in the mont
+// package runs it (from this module, which keeps it out of the library's
+// package list).
 //
 // Both kernels are separated operand scanning: the full 2n-word product (or
 // square) is built in a stack buffer T, then n reduction rows add u·m, each
@@ -10,6 +11,14 @@
 // into T, so every row has the same shape; T[n:] + C is added once at the
 // end, followed by the conditional subtraction of m chosen with CMOV.
 // Nothing branches on or indexes by the values.
+//
+// Unrolling policy (the same in gogen): each row is straight-line code and
+// rows of equal length are a loop with a public trip count, so a kernel's
+// code stays a few rows long and inside the instruction cache. The one
+// exception is the squaring's triangle, whose rows shrink: it is split in
+// halves (x = L + H·2^(64h)), the two half-size triangles unrolled and the
+// rectangle L·H looped, which measured faster than both a fully unrolled
+// triangle (which misses the µop cache at 32 limbs) and x·x.
 package main
 
 import (
@@ -21,15 +30,6 @@ import (
 )
 
 var out = flag.String("out", "kernels_amd64.s", "output file")
-
-// unrollAll sizes have their rows fully unrolled; larger ones loop over
-// rows (public trip counts) so the code stays inside the instruction cache.
-const unrollAll = 16
-
-// Squarings above sqrTriangleMax limbs reuse the looped product: the fully
-// unrolled half-size triangle saves multiplications but at 32 limbs its
-// code no longer fits the instruction cache and runs slower than x·x.
-const sqrTriangleMax = 24
 
 type gen struct{ b bytes.Buffer }
 
@@ -61,37 +61,15 @@ func main() {
 	g.p("//go:build amd64 && !purego\n")
 	g.p("#include \"textflag.h\"")
 	g.p("#include \"funcdata.h\"")
-	g.cpuid()
 	for _, n := range []int{16, 24, 32} {
 		g.mul(n)
-		g.sqr(n)
+		g.sqr(n, false)
+		g.sqr(n, true)
 		g.condDouble(n)
 	}
 	if err := os.WriteFile(*out, g.b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// cpuid reports BMI2 (leaf 7 EBX bit 8) and ADX (bit 19). Both work on
-// general-purpose registers, so no OS (XCR0) check is needed.
-func (g *gen) cpuid() {
-	g.p("\n// func hasBMI2ADX() bool")
-	g.p("TEXT ·hasBMI2ADX(SB), NOSPLIT, $0-1")
-	g.i("MOVL $0, AX")
-	g.i("CPUID")
-	g.i("CMPL AX, $7")
-	g.i("JLT no")
-	g.i("MOVL $7, AX")
-	g.i("MOVL $0, CX")
-	g.i("CPUID")
-	g.i("ANDL $0x80100, BX")
-	g.i("CMPL BX, $0x80100")
-	g.i("JNE no")
-	g.i("MOVB $1, ret+0(FP)")
-	g.i("RET")
-	g.p("no:")
-	g.i("MOVB $0, ret+0(FP)")
-	g.i("RET")
 }
 
 // t is the stack slot of T[k]; c of C[k].
@@ -156,6 +134,7 @@ func (g *gen) mul(n int) {
 	g.i("MOVQ m0inv+32(FP), %s", rInv)
 	g.product(n, fmt.Sprintf("mul%d", n))
 	g.reduce(n, fmt.Sprintf("mul%d", n))
+	g.i("RET")
 }
 
 // product sets T = x·y, row by row.
@@ -164,14 +143,6 @@ func (g *gen) product(n int, name string) {
 	g.i("XORQ %s, %s", rZero, rZero)
 	g.i("MOVQ (%s), DX", rY)
 	g.row(rX, func(j int) string { return t(j) }, 0, n, t(n), true, false)
-	if n <= unrollAll {
-		for i := 1; i < n; i++ {
-			g.i("XORQ %s, %s", rZero, rZero)
-			g.i("MOVQ %s, DX", limb(rY, i))
-			g.row(rX, func(j int) string { return t(i + j) }, 0, n, t(i+n), false, false)
-		}
-		return
-	}
 	g.i("LEAQ 8(SP), %s", rRow)
 	g.i("ADDQ $8, %s", rY)
 	g.i("MOVQ $%d, %s", n-1, rCnt)
@@ -186,22 +157,59 @@ func (g *gen) product(n int, name string) {
 	g.i("JNZ %s", lbl)
 }
 
-func (g *gen) sqr(n int) {
-	g.header(fmt.Sprintf("montSqr%dADX", n), n, fmt.Sprintf("z, x, m *[%d]uint64, m0inv uint64", n), 32)
-	g.i("MOVQ x+8(FP), %s", rX)
-	g.i("MOVQ m+16(FP), %s", rM)
-	g.i("MOVQ m0inv+24(FP), %s", rInv)
-	if n > sqrTriangleMax {
-		g.i("MOVQ %s, %s", rX, rY)
-		g.product(n, fmt.Sprintf("sqr%d", n))
-		g.reduce(n, fmt.Sprintf("sqr%d", n))
-		return
+// sqr emits montSqr<n>ADX and, with steps, montExp2Steps<n>ADX(z, m,
+// m0inv, e, top): for i = top down to 0, z = 2^(bit i of e)·z²/R mod m, the
+// base-2 exponentiation's loop with each step's squaring and conditional
+// doubling in one pass of code (i and the bit positions are public; the
+// bits themselves only choose the doubling's shift count).
+func (g *gen) sqr(n int, steps bool) {
+	h := n / 2
+	lbl := fmt.Sprintf("sqr%d", n)
+	if steps {
+		lbl = fmt.Sprintf("exp2%d", n)
+		g.p("\n// func montExp2Steps%dADX(z, m *[%d]uint64, m0inv uint64, e *[%d]uint64, top int)", n, n, n)
+		g.p("TEXT ·montExp2Steps%dADX(SB), $%d-40", n, frame(n)+8)
+		g.i("NO_LOCAL_POINTERS")
+		g.i("MOVQ top+32(FP), AX")
+		g.i("MOVQ AX, %s", t(3*n))
+		g.p("%sstep:", lbl)
+		g.i("MOVQ z+0(FP), %s", rX)
+		g.i("MOVQ m+8(FP), %s", rM)
+		g.i("MOVQ m0inv+16(FP), %s", rInv)
+	} else {
+		g.header(fmt.Sprintf("montSqr%dADX", n), n, fmt.Sprintf("z, x, m *[%d]uint64, m0inv uint64", n), 32)
+		g.i("MOVQ x+8(FP), %s", rX)
+		g.i("MOVQ m+16(FP), %s", rM)
+		g.i("MOVQ m0inv+24(FP), %s", rInv)
 	}
-	// Cross products x[i]·x[j], i < j, into T[1..2n-2].
-	for i := 0; i < n-1; i++ {
+	// Cross products x[i]·x[j], i < j, into T[1..2n-2]. Row i of a
+	// triangle stores its carry at T[i+h] (or T[i+n]), a word no earlier
+	// row reached; so does each rectangle row at T[2h+i].
+	// tri(L): rows i < h-1 over x[i+1..h-1], T[1..2h-2].
+	for i := 0; i < h-1; i++ {
 		g.i("XORQ %s, %s", rZero, rZero)
 		g.i("MOVQ %s, DX", limb(rX, i))
-		g.row(rX, func(j int) string { return t(i + j) }, i+1, n, t(i+n), i == 0, false)
+		g.row(rX, func(j int) string { return t(i + j) }, i+1, h, t(i+h), i == 0, false)
+	}
+	g.i("MOVQ $0, %s", t(2*h-1))
+	// L·H: T[h+i..2h+i-1] += x[i]·H, carry to T[2h+i]; rY walks x, rTop is &x[h].
+	g.i("LEAQ %s, %s", t(h), rRow)
+	g.i("MOVQ %s, %s", rX, rY)
+	g.i("LEAQ %s, %s", limb(rX, h), rTop)
+	g.i("MOVQ $%d, %s", h, rCnt)
+	g.p("%srect:", lbl)
+	g.i("XORQ %s, %s", rZero, rZero)
+	g.i("MOVQ (%s), DX", rY)
+	g.row(rTop, func(j int) string { return limb(rRow, j) }, 0, h, limb(rRow, h), false, false)
+	g.i("ADDQ $8, %s", rRow)
+	g.i("ADDQ $8, %s", rY)
+	g.i("DECQ %s", rCnt)
+	g.i("JNZ %srect", lbl)
+	// tri(H): rows i = h..n-2 over x[i+1..n-1], T[2h+1..2n-2].
+	for i := h; i < n-1; i++ {
+		g.i("XORQ %s, %s", rZero, rZero)
+		g.i("MOVQ %s, DX", limb(rX, i))
+		g.row(rX, func(j int) string { return t(i + j) }, i+1, n, t(i+n), false, false)
 	}
 	// T = 2T + the squares x[k]², doubling on CF and adding on OF.
 	g.i("XORQ %s, %s", rZero, rZero)
@@ -225,7 +233,24 @@ func (g *gen) sqr(n int) {
 		g.i("ADOXQ %s, %s", rHiA, rHiB)
 		g.i("MOVQ %s, %s", rHiB, t(2*k+1))
 	}
-	g.reduce(n, fmt.Sprintf("sqr%d", n))
+	g.reduce(n, lbl)
+	if steps {
+		// CX = bit i of e; reduce leaves z in DI and m in R8, as the
+		// doubling wants them.
+		g.i("MOVQ %s, AX", t(3*n))
+		g.i("MOVQ AX, CX")
+		g.i("SHRQ $6, AX")
+		g.i("MOVQ e+24(FP), BX")
+		g.i("MOVQ (BX)(AX*8), BX")
+		g.i("ANDQ $63, CX")
+		g.i("SHRQ CX, BX")
+		g.i("ANDQ $1, BX")
+		g.i("MOVQ BX, CX")
+		g.condDoubleBody(n)
+		g.i("DECQ %s", t(3*n))
+		g.i("JGE %sstep", lbl)
+	}
+	g.i("RET")
 }
 
 // reduce adds u_i·m for i < n (carries out to C), then sets
@@ -239,26 +264,17 @@ func (g *gen) reduce(n int, name string) {
 	}
 	g.i("MOVQ %s, %s", t(0), rLow)
 	nextU()
-	if n <= unrollAll {
-		for i := 0; i < n; i++ {
-			g.i("MOVQ %s, DX", rU)
-			g.i("XORQ %s, %s", rZero, rZero)
-			g.row(rM, func(j int) string { return t(i + j) }, 0, n, c(n, i), false, true)
-			nextU()
-		}
-	} else {
-		g.i("MOVQ SP, %s", rRow)
-		g.i("MOVQ $%d, %s", n, rCnt)
-		lbl := name + "red"
-		g.p("%s:", lbl)
-		g.i("MOVQ %s, DX", rU)
-		g.i("XORQ %s, %s", rZero, rZero)
-		g.row(rM, func(j int) string { return limb(rRow, j) }, 0, n, limb(rRow, 2*n), false, true)
-		nextU()
-		g.i("ADDQ $8, %s", rRow)
-		g.i("DECQ %s", rCnt)
-		g.i("JNZ %s", lbl)
-	}
+	g.i("MOVQ SP, %s", rRow)
+	g.i("MOVQ $%d, %s", n, rCnt)
+	lbl := name + "red"
+	g.p("%s:", lbl)
+	g.i("MOVQ %s, DX", rU)
+	g.i("XORQ %s, %s", rZero, rZero)
+	g.row(rM, func(j int) string { return limb(rRow, j) }, 0, n, limb(rRow, 2*n), false, true)
+	nextU()
+	g.i("ADDQ $8, %s", rRow)
+	g.i("DECQ %s", rCnt)
+	g.i("JNZ %s", lbl)
 	// r = T[n:] + C, with its carry as a mask in rTop.
 	for j := 0; j < n; j++ {
 		g.i("MOVQ %s, %s", t(n+j), rLo)
@@ -287,7 +303,6 @@ func (g *gen) reduce(n int, name string) {
 		g.i("CMOVQCS %s, %s", t(n+j), rLo)
 		g.i("MOVQ %s, %s", rLo, limb(rZ, j))
 	}
-	g.i("RET")
 }
 
 // condDouble emits condDouble<n>Asm(z, m *[n]uint64, bit uint64): z =
@@ -302,6 +317,13 @@ func (g *gen) condDouble(n int) {
 	g.i("MOVQ z+0(FP), DI")
 	g.i("MOVQ m+8(FP), R8")
 	g.i("MOVQ bit+16(FP), CX")
+	g.condDoubleBody(n)
+	g.i("RET")
+}
+
+// condDoubleBody doubles z (DI) modulo m (R8) when CX = 1, using
+// 8n bytes of stack from SP as scratch.
+func (g *gen) condDoubleBody(n int) {
 	// Doubling in place, top word first; R9 gets the bit shifted out.
 	g.i("XORQ R9, R9")
 	g.i("MOVQ %s, AX", limb("DI", n-1))
@@ -331,5 +353,4 @@ func (g *gen) condDouble(n int) {
 		g.i("CMOVQCS %s, AX", limb("DI", j))
 		g.i("MOVQ AX, %s", limb("DI", j))
 	}
-	g.i("RET")
 }
