@@ -18,7 +18,7 @@ type PoolResult struct {
 	Bits     int     `json:"bits"`
 	Rate     float64 `json:"requests_per_second"`
 	WarmupMS float64 `json:"warmup_ms"`
-	// Over2ms counts requests slower than the 2 ms goal.
+	// Over2ms counts requests slower than 2 ms.
 	Over2ms int `json:"over_2ms"`
 	// OtherCores is how many cores other processes kept busy on average
 	// during the requests: with both cores taken, a request can wait a

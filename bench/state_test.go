@@ -20,7 +20,7 @@ import (
 // describeService holds 5,000 imported key pairs, tagged tier=a/b/c.
 func describeService(b *testing.B) *ec2.Service {
 	svc := ec2.NewService(ec2.Options{Seed: []byte("describe bench")})
-	line, err := pemenc.EncodeAuthorizedKey(ed25519.NewKeyFromSeed(make([]byte, 32)).Public(), "")
+	line, err := pemenc.MarshalAuthorizedKey(ed25519.NewKeyFromSeed(make([]byte, 32)).Public(), "")
 	if err != nil {
 		b.Fatal(err)
 	}

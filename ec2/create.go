@@ -3,7 +3,6 @@ package ec2
 import (
 	"context"
 	"crypto"
-	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -106,7 +105,11 @@ func (s *Service) create(ctx context.Context, p *pending, keyType, keyFormat str
 		}
 		key = k
 	case "ed25519":
-		key = ed25519.NewKeyFromSeed(d.bytes("ed25519-seed", ed25519.SeedSize))
+		k, err := keygen.Ed25519(d.stream("ed25519-seed"))
+		if err != nil {
+			return nil, err
+		}
+		key = k
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -174,7 +177,7 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 		if s.opts.PPKComment != nil {
 			comment = s.opts.PPKComment(name)
 		}
-		b, err := ppk.Encode(key, &ppk.EncodeOptions{Version: s.opts.PPKVersion, Comment: comment})
+		b, err := ppk.Marshal(key, &ppk.MarshalOptions{Version: s.opts.PPKVersion, Comment: comment})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding PPK: %w", err)
 		}
@@ -183,9 +186,13 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
 		// PKCS#1 without the final newline, byte-identical to EC2.
-		return strings.TrimSuffix(string(pemenc.EncodePKCS1PrivateKey(k)), "\n"), nil
+		b, err := pemenc.MarshalPKCS1PrivateKey(k)
+		if err != nil {
+			return "", fmt.Errorf("ec2: encoding PKCS#1 key: %w", err)
+		}
+		return strings.TrimSuffix(string(b), "\n"), nil
 	default:
-		b, err := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
+		b, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding OpenSSH key: %w", err)
 		}
@@ -195,7 +202,7 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 
 // publicKeyLine is the authorized_keys form of pub without a comment.
 func publicKeyLine(pub crypto.PublicKey) (string, error) {
-	b, err := pemenc.EncodeAuthorizedKey(pub, "")
+	b, err := pemenc.MarshalAuthorizedKey(pub, "")
 	if err != nil {
 		return "", fmt.Errorf("ec2: encoding public key: %w", err)
 	}

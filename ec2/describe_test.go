@@ -437,7 +437,7 @@ func TestDescribeLarge(t *testing.T) {
 	s := NewService(Options{Seed: []byte("large")})
 	ctx := context.Background()
 	pub := ed25519.NewKeyFromSeed(make([]byte, 32)).Public()
-	line, _ := pemenc.EncodeAuthorizedKey(pub, "")
+	line, _ := pemenc.MarshalAuthorizedKey(pub, "")
 	for i := range DefaultMaxKeyPairs {
 		if _, err := s.ImportKeyPair(ctx, &ImportKeyPairInput{KeyName: fmt.Sprintf("k%04d", i), PublicKeyMaterial: line}); err != nil {
 			t.Fatal(err)

@@ -1,7 +1,7 @@
 // Package ec2 reproduces the EC2 key-pair API (CreateKeyPair, ImportKeyPair,
 // DescribeKeyPairs, DeleteKeyPair) offline and byte for byte: the same validation, error codes, messages and
 // HTTP statuses, the same KeyMaterial bytes and the same fingerprints as the
-// real service (../shared/SPEC.md sections 1 and 2).
+// real service (doc/ec2.md lists each fact and its source).
 //
 // A Service is one account's Region: key names are unique across create and
 // import, at most Options.MaxKeyPairs (5,000) key pairs exist, and every
@@ -10,7 +10,7 @@
 // concurrent requests for one name exactly one succeeds, and nothing is
 // stored when a request fails.
 //
-// Checks run in SPEC order: parameter validation, then DryRun, then the state
+// Checks run in EC2's order: parameter validation, then DryRun, then the state
 // checks (duplicate name, quota). Failures are *APIError values.
 //
 // Reproducibility: with Options.Seed, every output (keys, KeyPairId, OpenSSH
@@ -29,7 +29,7 @@
 // request waits for one in flight on the same name), so concurrent creates
 // and deletes of a name are linearizable with every Store.
 //
-// Choices the SPEC leaves open ([chosen] there) and this package makes:
+// Choices no public evidence decides, made by this package:
 // KeyName length is counted in bytes (anything non-ASCII is refused anyway);
 // "leading or trailing space" means any ASCII whitespace; tag keys starting
 // with "aws:" are refused in any letter case; a tag key given twice in one
@@ -43,18 +43,15 @@ package ec2
 
 import (
 	"context"
-	"crypto/rsa"
 	"fmt"
-	"math/big"
 	"slices"
 	"sync"
 	"time"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/keygen"
 )
 
-// Error codes (SPEC section 1.4).
+// Error codes (doc/ec2.md).
 const (
 	CodeMissingParameter      = "MissingParameter"
 	CodeInvalidParameterValue = "InvalidParameterValue"
@@ -423,9 +420,4 @@ func (s *Service) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.byName)
-}
-
-// checkRSA applies the wire package's RSA public-key checks.
-func checkRSA(k *rsa.PublicKey) (*rsa.PublicKey, error) {
-	return sshwire.NewRSAPublicKey(k.N, big.NewInt(int64(k.E)))
 }

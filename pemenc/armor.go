@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // block is one PEM-style armoured block. Unlike encoding/pem, the reader
@@ -121,10 +121,10 @@ func decodeArmorNext(r *lineReader, body *[]byte) (*block, error) {
 			}
 			k, v, found := bytes.Cut(l, []byte(":"))
 			if !found {
-				return nil, malformed("bad header line in %s block", sshwire.Quote(typ))
+				return nil, malformed("bad header line in %s block", keytype.Quote(typ))
 			}
 			if len(b.Headers) == maxPEMHeaders {
-				return nil, malformed("more than %d header lines in %s block", maxPEMHeaders, sshwire.Quote(typ))
+				return nil, malformed("more than %d header lines in %s block", maxPEMHeaders, keytype.Quote(typ))
 			}
 			b.Headers = append(b.Headers, [2]string{string(bytes.TrimSpace(k)), string(bytes.TrimSpace(v))})
 		}
@@ -139,12 +139,12 @@ func decodeArmorNext(r *lineReader, body *[]byte) (*block, error) {
 		*body = append(*body, l...)
 	}
 	if !found {
-		return nil, malformed("no %s line", sshwire.Quote(string(end)))
+		return nil, malformed("no %s line", keytype.Quote(string(end)))
 	}
 	raw := make([]byte, base64.StdEncoding.DecodedLen(len(*body)))
 	n, err := base64.StdEncoding.Decode(raw, *body)
 	if err != nil {
-		return nil, malformed("bad base64 in %s block", sshwire.Quote(typ))
+		return nil, malformed("bad base64 in %s block", keytype.Quote(typ))
 	}
 	b.Bytes = raw[:n:n]
 	return b, nil

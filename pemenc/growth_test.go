@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
+
 	"github.com/keyforge/keyforge/internal/sizetest"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
@@ -32,17 +34,17 @@ func newGrowthInputs(t *testing.T) growthInputs {
 	ed := keys[0].(ed25519.PrivateKey)
 	ec := keys[1].(*ecdsa.PrivateKey)
 	var g growthInputs
-	a, _ := EncodeAuthorizedKey(ed.Public(), "c")
+	a, _ := MarshalAuthorizedKey(ed.Public(), "c")
 	g.authorized = string(a)
-	r, _ := EncodeRFC4716PublicKey(ed.Public(), "")
+	r, _ := MarshalRFC4716PublicKey(ed.Public(), "")
 	g.rfcBody = strings.TrimPrefix(string(r), rfc4716Begin+"\n")
-	p, _ := EncodePKIXPublicKey(ed.Public())
+	p, _ := MarshalPKIXPublicKey(ed.Public())
 	g.pkix = string(p)
-	s, _ := EncodeSEC1PrivateKey(ec)
+	s, _ := MarshalSEC1PrivateKey(ec)
 	g.sec1 = string(s)
-	o, _ := EncodeOpenSSHPrivateKey(ed, &OpenSSHOptions{Rand: zeroReader{}})
+	o, _ := MarshalOpenSSHPrivateKey(ed, &OpenSSHOptions{Rand: zeroReader{}})
 	g.openssh = string(o)
-	p8, _ := EncodePKCS8PrivateKey(ed)
+	p8, _ := MarshalPKCS8PrivateKey(ed)
 	g.pkcs8 = string(p8)
 	for _, x := range []string{g.authorized, g.rfcBody, g.pkix, g.sec1, g.openssh, g.pkcs8} {
 		if x == "" {
@@ -53,7 +55,7 @@ func newGrowthInputs(t *testing.T) growthInputs {
 }
 
 func parsePub(b []byte)  { ParsePublicKey(b) }
-func parsePriv(b []byte) { ParsePrivateKey(b, []byte("pw")) }
+func parsePriv(b []byte) { ParsePrivateKey(b, []byte("pw"), nil) }
 
 // TestGrowthPublic grows every public-key form: RFC 4716 header
 // continuations, headers and blank lines; authorized_keys comment and blank
@@ -149,7 +151,7 @@ func TestGrowthPrivate(t *testing.T) {
 		var priv, out sshwire.Builder
 		priv.Uint32(1)
 		priv.Uint32(1)
-		priv.StringS(sshwire.RSA)
+		priv.StringS(keytype.RSA)
 		for _, x := range []*big.Int{huge(n * 9 / 25), big.NewInt(65537), big.NewInt(3), bigOne, big.NewInt(5), big.NewInt(7)} {
 			priv.MPInt(x)
 		}
@@ -158,7 +160,7 @@ func TestGrowthPrivate(t *testing.T) {
 			priv.B = append(priv.B, byte(i))
 		}
 		var pub sshwire.Builder
-		pub.StringS(sshwire.RSA)
+		pub.StringS(keytype.RSA)
 		pub.MPInt(big.NewInt(65537))
 		pub.MPInt(huge(n * 9 / 25))
 		out.B = append(out.B, opensshMagic...)
@@ -171,7 +173,7 @@ func TestGrowthPrivate(t *testing.T) {
 		return encodeArmor(opensshPEMType, nil, out.B, 70)
 	}
 	pkcs1 := func(b []byte) { ParsePKCS1PrivateKey(b) }
-	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil) }
+	openssh := func(b []byte) { ParseOpenSSHPrivateKey(b, nil, nil) }
 	sizetest.Check(t,
 		sizetest.Case{Name: "ec-parameters-blocks", Build: func(n int) []byte { return sizetest.Repeat("", ecParams, g.sec1, n) }, Decode: parsePriv},
 		sizetest.Case{Name: "ec-parameters-blocks-no-key", Build: func(n int) []byte { return sizetest.Repeat("", ecParams, "", n) }, Decode: parsePriv},
@@ -222,7 +224,7 @@ func TestGrowthInputsDecode(t *testing.T) {
 		small("", "x\n", g.openssh),
 		[]byte(strings.Replace(g.pkcs8, "-----\n", "-----\nX-H: v\nX-H: w\n\n", 1)),
 	} {
-		if _, _, err := ParsePrivateKey(in, nil); err != nil {
+		if _, _, err := ParsePrivateKey(in, nil, nil); err != nil {
 			t.Errorf("%q: %v", in, err)
 		}
 	}
@@ -241,10 +243,10 @@ func TestPEMHeaderLimit(t *testing.T) {
 	with := func(n int) []byte {
 		return []byte(strings.Replace(g.pkcs8, "-----\n", "-----\n"+strings.Repeat("X-H: v\n", n)+"\n", 1))
 	}
-	if _, _, err := ParsePrivateKey(with(maxPEMHeaders), nil); err != nil {
+	if _, _, err := ParsePrivateKey(with(maxPEMHeaders), nil, nil); err != nil {
 		t.Fatalf("%d headers: %v", maxPEMHeaders, err)
 	}
-	if _, _, err := ParsePrivateKey(with(maxPEMHeaders+1), nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "header lines") {
+	if _, _, err := ParsePrivateKey(with(maxPEMHeaders+1), nil, nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "header lines") {
 		t.Fatalf("%d headers: %v", maxPEMHeaders+1, err)
 	}
 }

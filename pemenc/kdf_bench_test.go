@@ -21,7 +21,7 @@ func hostileOpenSSH(b testing.TB, cipher string, rounds int) []byte {
 	// Encode at 1 round and patch the count: writing at the ceiling would
 	// cost as much as the read measured.
 	k := ed25519.NewKeyFromSeed(make([]byte, 32))
-	o, err := EncodeOpenSSHPrivateKey(k, &OpenSSHOptions{Rand: zeroReader{}, Passphrase: []byte("pw"), Rounds: 1, Cipher: cipher})
+	o, err := MarshalOpenSSHPrivateKey(k, &OpenSSHOptions{Rand: zeroReader{}, Passphrase: []byte("pw"), Rounds: 1, Cipher: cipher})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func BenchmarkHostileKDF(b *testing.B) {
 			var cpu time.Duration
 			for b.Loop() {
 				c := cpuTime()
-				_, _, err := ParsePrivateKey(data, []byte("wrong"))
+				_, _, err := ParsePrivateKey(data, []byte("wrong"), nil)
 				cpu += cpuTime() - c
 				if !errors.Is(err, ErrIncorrectPassphrase) && !errors.Is(err, ErrMalformed) {
 					b.Fatal(err)
@@ -92,16 +92,16 @@ func BenchmarkHostileKDF(b *testing.B) {
 // they are refused before any work.
 func TestHostileKDFFiles(t *testing.T) {
 	opts := &ParseOptions{MaxBcryptRounds: 3, MaxPBKDF2Iterations: 3}
-	if _, _, err := ParsePrivateKeyWithOptions(hostileOpenSSH(t, "aes256-ctr", 3), []byte("wrong"), opts); !errors.Is(err, ErrIncorrectPassphrase) {
+	if _, _, err := ParsePrivateKey(hostileOpenSSH(t, "aes256-ctr", 3), []byte("wrong"), opts); !errors.Is(err, ErrIncorrectPassphrase) {
 		t.Errorf("bcrypt at the ceiling: %v", err)
 	}
-	if _, _, err := ParsePrivateKeyWithOptions(hostileOpenSSH(t, "aes256-ctr", 4), []byte("wrong"), opts); !errors.Is(err, ErrUnsafeKDF) {
+	if _, _, err := ParsePrivateKey(hostileOpenSSH(t, "aes256-ctr", 4), []byte("wrong"), opts); !errors.Is(err, ErrUnsafeKDF) {
 		t.Errorf("bcrypt above the ceiling: %v", err)
 	}
-	if _, _, err := ParsePrivateKeyWithOptions(hostilePKCS8(t, oidHMACSHA256, 3), []byte("wrong"), opts); !errors.Is(err, ErrIncorrectPassphrase) {
+	if _, _, err := ParsePrivateKey(hostilePKCS8(t, oidHMACSHA256, 3), []byte("wrong"), opts); !errors.Is(err, ErrIncorrectPassphrase) {
 		t.Errorf("PBKDF2 at the ceiling: %v", err)
 	}
-	if _, _, err := ParsePrivateKeyWithOptions(hostilePKCS8(t, oidHMACSHA256, 4), []byte("wrong"), opts); !errors.Is(err, ErrUnsafeKDF) {
+	if _, _, err := ParsePrivateKey(hostilePKCS8(t, oidHMACSHA256, 4), []byte("wrong"), opts); !errors.Is(err, ErrUnsafeKDF) {
 		t.Errorf("PBKDF2 above the ceiling: %v", err)
 	}
 }

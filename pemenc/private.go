@@ -5,29 +5,20 @@ import (
 	"crypto"
 	"errors"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
-// ParsePrivateKey reads a private key in any format this package knows,
-// detected from its armour: OpenSSH (encrypted or not), PKCS#1, SEC1,
-// PKCS#8, encrypted PKCS#8, legacy Proc-Type/DEK-Info encrypted PEM, or
-// bare PKCS#8/PKCS#1/SEC1 DER. passphrase is used only when the key is
-// encrypted. The comment is empty for formats that carry none.
-func ParsePrivateKey(data, passphrase []byte) (crypto.Signer, string, error) {
-	return ParsePrivateKeyWithOptions(data, passphrase, nil)
-}
-
-// ParsePrivateKeyWithOptions is ParsePrivateKey with KDF ceilings.
-func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
+// ParsePrivateKey reads a private key in the PEM and DER forms of this
+// package, detected from its PEM type or DER structure: OpenSSH (encrypted
+// or not), PKCS#1, SEC1, PKCS#8, encrypted PKCS#8, legacy
+// Proc-Type/DEK-Info encrypted PEM, or bare PKCS#8/PKCS#1/SEC1 DER.
+// passphrase is used only when the key is encrypted; opts bounds the KDF
+// work (nil: the default ceilings). The comment is empty for formats that
+// carry none. To open a key file of any format (PPK too), use package
+// keyfile.
+func ParsePrivateKey(data, passphrase []byte, opts *ParseOptions) (crypto.Signer, string, error) {
 	if len(data) > maxArmoredInput {
 		return nil, "", malformed("input larger than %d bytes", maxArmoredInput)
-	}
-	trimmed := bytes.TrimSpace(data)
-	if bytes.HasPrefix(trimmed, []byte("PuTTY-User-Key-File-")) {
-		return nil, "", malformed("a PuTTY .ppk file (read it with package ppk)")
-	}
-	if err := foreignFormat(data); err != nil {
-		return nil, "", err
 	}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
 		if len(data) > 0 && data[0] == 0x30 {
@@ -62,7 +53,7 @@ func ParsePrivateKeyWithOptions(data, passphrase []byte, opts *ParseOptions) (cr
 	case "DSA PRIVATE KEY":
 		err = unsupported("DSA")
 	default:
-		err = malformed("PEM type %s is not a private key", sshwire.Quote(b.Type))
+		err = malformed("PEM type %s is not a private key", keytype.Quote(b.Type))
 	}
 	if err != nil {
 		if _, enc := b.header("Proc-Type"); enc && errors.Is(err, ErrMalformed) {

@@ -14,7 +14,7 @@ import (
 var ppkSizes = []int{maxFileSize / 16, maxFileSize / 4, maxFileSize}
 
 // TestGrowth grows a PPK file's public and private lines, its comment and
-// what follows the MAC line, and checks Decode and DecodePublic allocate
+// what follows the MAC line, and checks Parse and ParsePublic allocate
 // linearly.
 func TestGrowth(t *testing.T) {
 	data, err := os.ReadFile("testdata/ed25519-v3-none.ppk")
@@ -41,8 +41,8 @@ func TestGrowth(t *testing.T) {
 		return []byte(strings.Replace(file, "Comment: ", "Comment: "+strings.Repeat("c", n-len(file)), 1))
 	}
 	after := func(n int) []byte { return sizetest.Repeat(file, "\n", "", n) }
-	decode := func(b []byte) { Decode(b, []byte("pw"), nil) }
-	public := func(b []byte) { DecodePublic(b) }
+	decode := func(b []byte) { Parse(b, []byte("pw"), nil) }
+	public := func(b []byte) { ParsePublic(b) }
 	var cases []sizetest.Case
 	for _, c := range []struct {
 		name  string

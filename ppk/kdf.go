@@ -39,8 +39,8 @@ func (p *argon2Params) checkPuTTY() error {
 }
 
 // checkCeilings applies the caller's (or the default) resource ceilings.
-func (p *argon2Params) checkCeilings(o *DecodeOptions) error {
-	var c DecodeOptions
+func (p *argon2Params) checkCeilings(o *ParseOptions) error {
+	var c ParseOptions
 	if o != nil {
 		c = *o
 	}

@@ -39,7 +39,7 @@ func BenchmarkHostileKDF(b *testing.B) {
 			runtime.ReadMemStats(&m0)
 			for b.Loop() {
 				t := cpuTime()
-				_, err := Decode(data, []byte("wrong"), nil)
+				_, err := Parse(data, []byte("wrong"), nil)
 				cpu += cpuTime() - t
 				if !errors.Is(err, ErrIncorrectPassphrase) {
 					b.Fatal(err)
@@ -56,12 +56,12 @@ func BenchmarkHostileKDF(b *testing.B) {
 // default ceilings (refused for its passphrase only), one unit more is
 // refused before any work.
 func TestHostileKDFFiles(t *testing.T) {
-	opts := &DecodeOptions{MaxMemory: 64, MaxWork: 128}
-	if _, err := Decode(hostileFile(t, 64, 2), []byte("wrong"), opts); !errors.Is(err, ErrIncorrectPassphrase) {
+	opts := &ParseOptions{MaxMemory: 64, MaxWork: 128}
+	if _, err := Parse(hostileFile(t, 64, 2), []byte("wrong"), opts); !errors.Is(err, ErrIncorrectPassphrase) {
 		t.Errorf("at the ceilings: %v", err)
 	}
 	for _, f := range [][]byte{hostileFile(t, 65, 1), hostileFile(t, 64, 3)} {
-		if _, err := Decode(f, []byte("wrong"), opts); !errors.Is(err, ErrUnsafeKDF) {
+		if _, err := Parse(f, []byte("wrong"), opts); !errors.Is(err, ErrUnsafeKDF) {
 			t.Errorf("above the ceilings: %v", err)
 		}
 	}

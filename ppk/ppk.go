@@ -24,8 +24,8 @@
 //
 // # Errors
 //
-// Every error from Decode and DecodePublic wraps one of the sentinel errors
-// below, usable with errors.Is (Encode's own argument errors may not).
+// Every error from Parse and ParsePublic wraps one of the sentinel errors
+// below, usable with errors.Is (Marshal's own argument errors may not).
 // A MAC mismatch on an unencrypted file is ErrMAC. On an encrypted file
 // PuTTY reports any MAC mismatch as a wrong passphrase; this package first
 // decrypts anyway: when the private blob then decodes to the key whose public
@@ -36,8 +36,8 @@
 //
 // # Untrusted input
 //
-// Decode checks every Argon2 parameter against PuTTY 0.85's rules and against
-// the ceilings of DecodeOptions before allocating anything for the KDF, so a
+// Parse checks every Argon2 parameter against PuTTY 0.85's rules and against
+// the ceilings of ParseOptions before allocating anything for the KDF, so a
 // hostile file can neither exhaust memory nor make the decoder run for
 // minutes: at the defaults (DefaultMaxMemory 256 MiB, DefaultMaxWork 512 MiB
 // × passes) the worst file costs about 1.5 s of CPU and 256 MiB, measured
@@ -96,7 +96,7 @@ const (
 	EncryptionAES  = "aes256-cbc"
 )
 
-// Defaults used by Encode, as puttygen's.
+// Defaults used by Marshal, as puttygen's.
 const (
 	DefaultVersion     = 3
 	DefaultKDF         = Argon2id
@@ -106,9 +106,9 @@ const (
 	DefaultPassesMillis = 100
 )
 
-// EncodeOptions controls Encode. The zero value (or nil) writes an
+// MarshalOptions controls Marshal. The zero value (or nil) writes an
 // unencrypted version 3 file with an empty comment.
-type EncodeOptions struct {
+type MarshalOptions struct {
 	Version    int    // 2 or 3; 0 means 3
 	Comment    string // written verbatim; must not contain CR, LF or NUL
 	Passphrase []byte // empty means Encryption: none
@@ -122,9 +122,9 @@ type EncodeOptions struct {
 	Rand        io.Reader // source of the salt; nil means crypto/rand
 }
 
-// DecodeOptions sets the ceilings Decode applies to a file's Argon2
+// ParseOptions sets the ceilings Parse applies to a file's Argon2
 // parameters, on top of PuTTY's own rules. Zero fields take the defaults.
-type DecodeOptions struct {
+type ParseOptions struct {
 	MaxMemory      uint32 // KiB; default DefaultMaxMemory (256 MiB)
 	MaxPasses      uint32 // default DefaultMaxPasses
 	MaxParallelism uint32 // default DefaultMaxParallelism
@@ -133,7 +133,7 @@ type DecodeOptions struct {
 	MaxWork uint64
 }
 
-// Default ceilings of DecodeOptions, which bound a hostile file to about
+// Default ceilings of ParseOptions, which bound a hostile file to about
 // 2 s of CPU and 256 MiB of memory. Argon2's time is proportional to
 // memory × passes. Measured with BenchmarkHostileKDF on a shared 2-core VM
 // (CPU time; wall time grows with the machine's load): the worst file at
@@ -156,10 +156,10 @@ type Key struct {
 	Encryption string // "none" or "aes256-cbc"
 	Comment    string
 	PublicKey  crypto.PublicKey // *rsa.PublicKey, ed25519.PublicKey or *ecdsa.PublicKey
-	PrivateKey crypto.Signer    // nil from DecodePublic
+	PrivateKey crypto.Signer    // nil from ParsePublic
 
 	// Argon2 parameters of a version 3 encrypted file (zero otherwise);
-	// Encode with the same values and passphrase reproduces the file.
+	// Marshal with the same values and passphrase reproduces the file.
 	KDF         string
 	Memory      uint32
 	Passes      uint32

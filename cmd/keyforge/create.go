@@ -12,7 +12,7 @@ import (
 	"github.com/keyforge/keyforge/keygen"
 )
 
-const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX [--region R]] [--key-out FILE [--force]]"
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX [--region R]] [-o FILE [--force]] [--dry-run]"
 
 // keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
 // keys in this order, Tags only when given, KeyMaterial left out when it
@@ -27,16 +27,16 @@ type keyPairJSON struct {
 
 func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("create")
-	name := fs.String("name", "", "key pair `name` (required)")
-	typ := fs.String("type", "rsa", "key `type`: rsa or ed25519")
-	format := fs.String("format", "pem", "key `format`: pem or ppk")
+	name := fs.String("name", "", "`N`: the key pair name (required)")
+	typ := fs.String("type", "rsa", "key `TYPE`: rsa or ed25519")
+	format := fs.String("format", "pem", "key `FORMAT`: pem or ppk")
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making every output reproducible")
 	region := fs.String("region", "", "`Region` a seeded output is derived for, as keyforge serve --seed derives it (e.g. us-east-1)")
-	keyOut := fs.String("key-out", "", "write KeyMaterial to `FILE` (new, mode 0600) instead of printing it")
-	force := fs.Bool("force", false, "let --key-out replace an existing file (never a symbolic link or special file)")
-	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file `version` for --format ppk: 2 or 3")
+	keyOut := outFlag(fs, "write KeyMaterial to a new `FILE` (mode 0600) instead of printing it", "key-out")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
+	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file version `V` for --format ppk: 2 or 3")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
 	ops, code, ok := parseArgs(fs, createSynopsis, args, stdout, stderr)
 	if !ok {
@@ -52,7 +52,7 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs, createSynopsis, fmt.Sprintf("--region %q is not a Region name", *region))
 	}
 	if *force && *keyOut == "" {
-		return usageError(stderr, fs, createSynopsis, "--force applies to --key-out only")
+		return usageError(stderr, fs, createSynopsis, "--force applies to -o/--out only")
 	}
 	if isSet(fs, "ppk-version") && *format != "ppk" {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version applies to --format ppk only")
@@ -64,7 +64,10 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := checkOutput(*keyOut, *force); err != nil {
 		return fail(stderr, err)
 	}
-	svc := ec2.NewService(ec2.Options{Region: *region, Seed: seed, PPKVersion: *ppkVersion})
+	svc, err := ec2.New(ec2.Options{Region: *region, Seed: seed, PPKVersion: *ppkVersion})
+	if err != nil {
+		return fail(stderr, err)
+	}
 	out, err := svc.CreateKeyPair(context.Background(), &ec2.CreateKeyPairInput{
 		KeyName: *name, KeyType: *typ, KeyFormat: *format,
 		TagSpecifications: tags.specs(), DryRun: *dryRun,
@@ -113,6 +116,6 @@ func withNewline(s string) string {
 
 // isSet reports whether the flag was given on the command line.
 func isSet(fs *flag.FlagSet, name string) (set bool) {
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name || f.Usage == aliasMark+name })
 	return set
 }

@@ -9,7 +9,7 @@ import (
 // FuzzLoadKey: the format dispatch of fingerprint and convert never panics,
 // and whatever it accepts has a usable public key and fingerprints.
 func FuzzLoadKey(f *testing.F) {
-	for _, p := range []string{"../../ec2/testdata/*", "../../ppk/testdata/*", "../../pemenc/testdata/*"} {
+	for _, p := range []string{"../../ec2/testdata/*", "../../ppk/testdata/*", "../../keyfile/testdata/*"} {
 		files, _ := filepath.Glob(p)
 		for _, file := range files {
 			if data, err := os.ReadFile(file); err == nil && len(data) < maxInputFile {
@@ -25,7 +25,7 @@ func FuzzLoadKey(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if k.Public == nil || (needPrivate && k.Private == nil) {
+			if k.PublicKey == nil || (needPrivate && k.PrivateKey == nil) {
 				t.Fatalf("loaded %+v", k)
 			}
 			if _, err := fingerprints(k); err != nil {

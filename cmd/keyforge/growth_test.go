@@ -14,11 +14,11 @@ import (
 // input) stays linear on hostile input of every form.
 func TestLoadKeyGrowth(t *testing.T) {
 	key := ed25519.NewKeyFromSeed(make([]byte, 32))
-	line, _ := pemenc.EncodeAuthorizedKey(key.Public(), "c")
-	rfc, _ := pemenc.EncodeRFC4716PublicKey(key.Public(), "")
+	line, _ := pemenc.MarshalAuthorizedKey(key.Public(), "c")
+	rfc, _ := pemenc.MarshalRFC4716PublicKey(key.Public(), "")
 	begin, body, _ := strings.Cut(string(rfc), "\n")
-	p8, _ := pemenc.EncodePKCS8PrivateKey(key)
-	pp, _ := ppk.Encode(key, nil)
+	p8, _ := pemenc.MarshalPKCS8PrivateKey(key)
+	pp, _ := ppk.Marshal(key, nil)
 	ecParams := "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
 	rep := func(head, unit, tail string) func(int) []byte {
 		return func(n int) []byte { return sizetest.Repeat(head, unit, tail, n) }

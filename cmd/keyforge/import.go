@@ -12,7 +12,7 @@ const importSynopsis = "import --name N --public-key FILE [--tag K=V]... [--seed
 
 func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("import")
-	name := fs.String("name", "", "key pair `name` (required)")
+	name := fs.String("name", "", "`N`: the key pair name (required)")
 	pubFile := fs.String("public-key", "", "public key `FILE`: OpenSSH line, RFC 4716 block or base64 SPKI DER (- for stdin)")
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")

@@ -13,8 +13,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // input is a key file made by a real tool, with what the tools say about it.
@@ -35,15 +37,27 @@ var (
 	inErr  error
 )
 
+// TestMain also serves the testscript scripts (script_test.go): run as
+// "keyforge", the test binary is the command itself.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	testscript.Main(cleanupM{m}, map[string]func(){"keyforge": main})
+}
+
+// cleanupM removes the shared fixture directories after the tests.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
 	if inDir != "" {
 		os.RemoveAll(inDir)
 	}
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
-	os.Exit(code)
+	for _, d := range inDirs {
+		os.RemoveAll(d)
+	}
+	return code
 }
 
 func fields(b []byte) []string { return strings.Fields(string(b)) }
@@ -114,7 +128,7 @@ func spkiOfBlob(t *testing.T, b64 string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +158,7 @@ func TestConvertMatrix(t *testing.T) {
 					t.Fatalf("exit %d: %s", code, errOut)
 				}
 				st, _ := os.Stat(out)
-				private := convertFormats[to].private
+				private := mustFormat(to).private
 				if private && st.Mode().Perm() != 0o600 {
 					t.Fatalf("private output mode %v", st.Mode().Perm())
 				}
@@ -284,12 +298,12 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", "--to", "ppk", ins[6].path}, 1, "give its passphrase with --passphrase-file"},
 		{[]string{"convert", "--to", "ppk", "--passphrase-file", filepath.Join(inDir, "empty"), ins[6].path}, 1, "keyforge: "},
 		{[]string{"convert", "--to", "openssh", "--passphrase-file", filepath.Join(inDir, "empty"), ins[2].path}, 1, "keyforge: "},
-		{[]string{"convert", "--to", "pkcs8", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
+		{[]string{"convert", "--to", "pkix", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
 		{[]string{"convert", "--to", "der", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", "--to", "ppk"}, 2, "expected exactly one input file"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "kdf=scrypt", ins[0].path}, 2, "kdf must be"},
-		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "ceilings"},
+		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "exceeds the ceiling"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=1048576,passes=1000", ins[0].path}, 2, "ceiling"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "passes=0", ins[0].path}, 2, "positive integer"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=8,parallelism=4", ins[0].path}, 2, "8 × parallelism"},
@@ -330,7 +344,7 @@ func TestConvertCommentAndStdout(t *testing.T) {
 
 // TestFingerprintMatchesTools compares `keyforge fingerprint` with
 // ssh-keygen -l (sha256 and md5) and puttygen -l, and the EC2 forms with the
-// SPEC section 8 openssl recipes.
+// openssl recipes of doc/fingerprints.md.
 func TestFingerprintMatchesTools(t *testing.T) {
 	n := 0
 	for _, in := range toolInputs(t) {

@@ -18,7 +18,7 @@ const maxKDFWorkLimit = 4096
 // and, for Argon2, 256 MiB per key file) by N.
 type kdfLimits struct {
 	pem pemenc.ParseOptions
-	ppk ppk.DecodeOptions
+	ppk ppk.ParseOptions
 }
 
 func newKDFLimits(factor uint) *kdfLimits {
@@ -27,8 +27,10 @@ func newKDFLimits(factor uint) *kdfLimits {
 		pem: pemenc.ParseOptions{
 			MaxBcryptRounds:     int(f * pemenc.DefaultMaxBcryptRounds),
 			MaxPBKDF2Iterations: int(f * pemenc.DefaultMaxPBKDF2Iterations),
+			MaxScryptMemory:     int64(f) * pemenc.DefaultMaxScryptMemory,
+			MaxScryptWork:       int64(f) * pemenc.DefaultMaxScryptWork,
 		},
-		ppk: ppk.DecodeOptions{
+		ppk: ppk.ParseOptions{
 			MaxMemory:      uint32(f * ppk.DefaultMaxMemory),
 			MaxPasses:      uint32(min(f*ppk.DefaultMaxPasses, 1<<32-1)),
 			MaxParallelism: uint32(min(f*ppk.DefaultMaxParallelism, 1<<24-1)),
@@ -41,7 +43,7 @@ func newKDFLimits(factor uint) *kdfLimits {
 var defaultKDFLimits = newKDFLimits(1)
 
 const kdfWorkHelp = "allow key files `N` times keyforge's KDF ceilings (1-4096; at 1, about 2 s of CPU and 256 MiB per key: " +
-	"bcrypt 200 rounds, PBKDF2 2,000,000 iterations, Argon2 256 MiB and 512 MiB×passes)"
+	"bcrypt 200 rounds, PBKDF2 2,000,000 iterations, scrypt 256 MiB and N·r·p 2^21, Argon2 256 MiB and 512 MiB×passes)"
 
 // addKDFFlag defines --max-kdf-work on fs.
 func addKDFFlag(fs *flag.FlagSet) *uint {

@@ -14,7 +14,7 @@ import (
 // are refused before any work.
 var fuzzLimits = &kdfLimits{
 	pem: pemenc.ParseOptions{MaxBcryptRounds: 2, MaxPBKDF2Iterations: 4096},
-	ppk: ppk.DecodeOptions{MaxMemory: 64, MaxPasses: 4, MaxWork: 128},
+	ppk: ppk.ParseOptions{MaxMemory: 64, MaxPasses: 4, MaxWork: 128},
 }
 
 // TestMaxKDFWork: keys the tools write above the default ceilings

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/keyforge/keyforge/ec2"
@@ -21,47 +24,70 @@ const (
 	exitUsage = 2
 )
 
-const usageText = `keyforge creates, imports, converts and fingerprints SSH key pairs as AWS EC2 does.
-
-Usage:
-  keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE [--force]]
-  keyforge import --name N --public-key FILE [--tag K=V]... [--seed HEX]
-  keyforge fingerprint [--json] [--passphrase-file F] FILE
-  keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT [--force]] IN
-  keyforge serve [--addr HOST:PORT] [--region R] [--state FILE] [--seed HEX] [--pool N] [--credentials FILE]
-
-Run "keyforge COMMAND --help" for a command's options.
-`
-
-type command struct {
-	run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+// commands lists the subcommands; their synopses (one constant per command,
+// beside its flags) are the one source of every usage text.
+var commands = []struct {
+	name, synopsis string
+	run            func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}{
+	{"create", createSynopsis, runCreate},
+	{"import", importSynopsis, runImport},
+	{"fingerprint", fingerprintSynopsis, runFingerprint},
+	{"convert", convertSynopsis, runConvert},
+	{"inspect", inspectSynopsis, runInspect},
+	{"serve", serveSynopsis, runServe},
 }
 
-var commands = map[string]command{
-	"create":      {runCreate},
-	"import":      {runImport},
-	"fingerprint": {runFingerprint},
-	"convert":     {runConvert},
-	"serve":       {runServe},
+func usageText() string {
+	var b strings.Builder
+	b.WriteString("keyforge creates, imports, converts and fingerprints SSH key pairs as AWS EC2 does.\n\nUsage:\n")
+	for _, c := range commands {
+		b.WriteString("  keyforge " + c.synopsis + "\n")
+	}
+	b.WriteString("  keyforge --version\n\nRun \"keyforge COMMAND --help\" for a command's options.\n")
+	return b.String()
 }
 
 // run is the whole CLI; main only wires it to the process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usageText)
+		fmt.Fprint(stderr, usageText())
 		return exitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usageText)
+		fmt.Fprint(stdout, usageText())
+		return exitOK
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, "keyforge", version())
 		return exitOK
 	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "keyforge: unknown command %q\n\n%s", args[0], usageText)
-		return exitUsage
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdin, stdout, stderr)
+		}
 	}
-	return c.run(args[1:], stdin, stdout, stderr)
+	fmt.Fprintf(stderr, "keyforge: unknown command %q\n\n%s", args[0], usageText())
+	return exitUsage
+}
+
+// version is the module version the binary was built from ("(devel)" for a
+// source build) and, when recorded, the VCS revision.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + runtime.Version()
 }
 
 // newFlagSet returns a FlagSet whose errors and help the caller prints.
@@ -72,20 +98,76 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// usageOf renders a command's synopsis and flags.
+// aliasMark starts the usage string of a flag that is another name of the
+// flag named after it; help prints the names together.
+const aliasMark = "\x00alias of "
+
+// alias registers names as other spellings of the flag primary.
+func alias(fs *flag.FlagSet, primary string, names ...string) {
+	f := fs.Lookup(primary)
+	for _, n := range names {
+		fs.Var(f.Value, n, aliasMark+primary)
+	}
+}
+
+// outFlag is the output-file flag, spelled -o and --out in every command
+// (plus any older names).
+func outFlag(fs *flag.FlagSet, usage string, oldNames ...string) *string {
+	p := fs.String("out", "", usage)
+	alias(fs, "out", append([]string{"o"}, oldNames...)...)
+	return p
+}
+
+// usageOf renders a command's synopsis and flags, each as the user types it
+// (-o for one letter, --name otherwise) with its other spellings.
 func usageOf(fs *flag.FlagSet, synopsis string) string {
-	var b bytes.Buffer
+	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: keyforge %s\n\nOptions:\n", synopsis)
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	aliases := map[string][]string{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if p, ok := strings.CutPrefix(f.Usage, aliasMark); ok {
+			aliases[p] = append(aliases[p], f.Name)
+		}
+	})
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, aliasMark) {
+			return
+		}
+		names := append([]string{f.Name}, aliases[f.Name]...)
+		slices.SortStableFunc(names, func(a, b string) int { return min(len(a), 2) - min(len(b), 2) })
+		for i, n := range names {
+			names[i] = dashed(n)
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		b.WriteString("  " + strings.Join(names, ", "))
+		if arg != "" {
+			b.WriteString(" " + arg)
+		}
+		b.WriteString("\n    \t" + usage)
+		if d := f.DefValue; d != "" && d != "0" && d != "false" {
+			fmt.Fprintf(&b, " (default %s)", d)
+		}
+		b.WriteString("\n")
+	})
 	return b.String()
 }
 
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
 // parseArgs parses flags anywhere among the arguments (like most CLIs, not
-// only before the first operand) and returns the operands. ok is false when
-// the caller must return code.
+// only before the first operand) and returns the operands; everything after
+// "--" is an operand, even when it starts with "-". ok is false when the
+// caller must return code.
 func parseArgs(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr io.Writer) (operands []string, code int, ok bool) {
+	var after []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, after = args[:i], args[i+1:]
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
@@ -97,11 +179,27 @@ func parseArgs(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr 
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return operands, 0, true
+			return append(operands, after...), 0, true
 		}
 		operands = append(operands, rest[0])
 		args = rest[1:]
 	}
+}
+
+// stdinOnce refuses naming standard input ("-") for more than one of paths:
+// the first reader would consume what the second expects.
+func stdinOnce(paths map[string]string) string {
+	var names []string
+	for name, p := range paths {
+		if p == "-" {
+			names = append(names, name)
+		}
+	}
+	if len(names) < 2 {
+		return ""
+	}
+	slices.Sort(names)
+	return "standard input (-) can be read only once, but " + strings.Join(names, " and ") + " name it"
 }
 
 func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {

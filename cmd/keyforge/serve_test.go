@@ -18,6 +18,11 @@ func TestServeHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
+	_, examples, ok := strings.Cut(out, "Each option with an example:")
+	if !ok {
+		t.Fatalf("help has no examples:\n%s", out)
+	}
+	out = examples
 	for _, opt := range []string{"--addr", "--region", "--state", "--seed", "--pool", "--credentials"} {
 		// Each option is explained with a keyforge serve line and an aws command.
 		i := strings.Index(out, "  "+opt+" ")

@@ -57,7 +57,7 @@ func Run(t *testing.T, o Opener) {
 func PublicKeyLine(i int) string {
 	seed := make([]byte, ed25519.SeedSize)
 	seed[0], seed[1] = byte(i), byte(i>>8)
-	b, err := pemenc.EncodeAuthorizedKey(ed25519.NewKeyFromSeed(seed).Public(), "")
+	b, err := pemenc.MarshalAuthorizedKey(ed25519.NewKeyFromSeed(seed).Public(), "")
 	if err != nil {
 		panic(err)
 	}

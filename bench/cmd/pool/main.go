@@ -1,5 +1,5 @@
 // Command pool measures CreateKeyPair latency for RSA keys taken from a warm
-// keygen.Pool at a steady request rate (issue 5's goal: every request ≤ 2 ms),
+// keygen.Pool at a steady request rate,
 // and, for contrast, without a pool. Writes results/pool.json.
 //
 //	go run ./cmd/pool -size 16 -rate 10 -n 50 -baseline 20 -out results
