@@ -2,6 +2,11 @@ module github.com/keyforge/keyforge
 
 go 1.26.0
 
-require golang.org/x/crypto v0.59.0
+require (
+	github.com/rogpeppe/go-internal v1.16.0
+	go.etcd.io/bbolt v1.4.3
+	golang.org/x/crypto v0.59.0
+	golang.org/x/sys v0.50.0
+)
 
-require golang.org/x/sys v0.50.0 // indirect
+require golang.org/x/tools v0.26.0 // indirect

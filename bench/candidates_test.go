@@ -110,7 +110,7 @@ func TestCandidateCounter(t *testing.T) {
 
 // BenchmarkRSAAllocsPerCandidate measures keyforge's heap allocations for
 // seeds with very different candidate counts and reports the slope,
-// allocations per extra candidate: the goal is 0.
+// allocations per extra candidate, which must stay 0.
 func BenchmarkRSAAllocsPerCandidate(b *testing.B) {
 	type point struct{ cands, allocs float64 }
 	var pts []point

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every measurement into bench/results/ and regenerates bench/README.md and bench/chart.png.
+# Runs every measurement into bench/results/ (not committed) and regenerates bench/README.md and bench/chart.png.
 #   bench/run.sh            N=200 keys per generator, TOOLS_N=15 keys per tool
 #   N=200 TOOLS_N=30 bench/run.sh
 set -euo pipefail

@@ -3,10 +3,10 @@ package ec2
 import (
 	"context"
 	"crypto"
-	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/keyforge/keyforge/fingerprint"
@@ -42,16 +42,19 @@ func (s *Service) CreateKeyPair(ctx context.Context, in *CreateKeyPairInput) (*C
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	// 3. State checks, holding the name while the key is generated.
-	if err := s.reserve(in.KeyName); err != nil {
-		return nil, err
-	}
-	out, err := s.create(ctx, in.KeyName, keyType, keyFormat, tags)
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	p, err := s.reserve(ctx, in.KeyName)
 	if err != nil {
-		s.release(in.KeyName)
-		return nil, err
+		return nil, asAPIError(err)
+	}
+	out, err := s.create(ctx, p, keyType, keyFormat, tags)
+	if err != nil {
+		s.release(p)
+		return nil, asAPIError(err) // cancellation or a Service fault (errors.go)
 	}
 	return out, nil
 }
@@ -62,7 +65,7 @@ func dryRunError() error {
 
 // requestDeriver returns the per-request randomness: from Options.Seed when
 // set, else from a fresh crypto/rand seed.
-func (s *Service) requestDeriver(fields ...string) (*deriver, error) {
+func (s *Service) requestDeriver(gen uint64, fields ...string) (*deriver, error) {
 	seed := s.opts.Seed
 	if seed == nil {
 		seed = make([]byte, 32)
@@ -70,11 +73,26 @@ func (s *Service) requestDeriver(fields ...string) (*deriver, error) {
 			return nil, err
 		}
 	}
-	return newDeriver(seed, fields...), nil
+	return newDeriver(seed, s.deriveFields(gen, fields...)...), nil
 }
 
-func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, tags []Tag) (*CreateKeyPairOutput, error) {
-	d, err := s.requestDeriver(name, keyType, keyFormat)
+// deriveFields appends the Region and the name's generation to a request's
+// derivation inputs, so that one seed gives different keys and ids in each
+// Region and each time a name is created again. Both are left out when
+// empty or first, so a Service without Region or delete derives as before.
+func (s *Service) deriveFields(gen uint64, fields ...string) []string {
+	if s.opts.Region != "" {
+		fields = append(fields, "region", s.opts.Region)
+	}
+	if gen > 1 {
+		fields = append(fields, "generation", strconv.FormatUint(gen, 10))
+	}
+	return fields
+}
+
+func (s *Service) create(ctx context.Context, p *pending, keyType, keyFormat string, tags []Tag) (*CreateKeyPairOutput, error) {
+	name := p.name
+	d, err := s.requestDeriver(p.gen, name, keyType, keyFormat)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +105,11 @@ func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, t
 		}
 		key = k
 	case "ed25519":
-		key = ed25519.NewKeyFromSeed(d.bytes("ed25519-seed", ed25519.SeedSize))
+		k, err := keygen.Ed25519(d.stream("ed25519-seed"))
+		if err != nil {
+			return nil, err
+		}
+		key = k
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -100,19 +122,25 @@ func (s *Service) create(ctx context.Context, name, keyType, keyFormat string, t
 	if err != nil {
 		return nil, err
 	}
-	rec := &record{
+	pubLine, err := publicKeyLine(key.Public())
+	if err != nil {
+		return nil, err
+	}
+	rec := &Record{
 		KeyName:        name,
 		KeyType:        keyType,
 		KeyFingerprint: fp,
-		PublicKey:      key.Public(),
+		PublicKey:      pubLine,
 		Tags:           tags,
 	}
 	ids := d.stream("key-pair-id")
-	s.commit(rec, func() string {
+	if err := s.commit(ctx, p, rec, func() string {
 		b := make([]byte, 8)
 		ids.Read(b)
 		return keyPairID(b)
-	})
+	}); err != nil {
+		return nil, err
+	}
 	return &CreateKeyPairOutput{
 		KeyFingerprint: fp,
 		KeyMaterial:    material,
@@ -142,14 +170,14 @@ func (s *Service) rsaKey(ctx context.Context, d *deriver) (*rsa.PrivateKey, erro
 	return k, nil
 }
 
-// keyMaterial encodes key as SPEC 1.1 prescribes for the format.
+// keyMaterial encodes key as EC2 returns it in each format.
 func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deriver) (string, error) {
 	if keyFormat == "ppk" {
 		comment := name
 		if s.opts.PPKComment != nil {
 			comment = s.opts.PPKComment(name)
 		}
-		b, err := ppk.Encode(key, &ppk.EncodeOptions{Version: s.opts.PPKVersion, Comment: comment})
+		b, err := ppk.Marshal(key, &ppk.MarshalOptions{Version: s.opts.PPKVersion, Comment: comment})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding PPK: %w", err)
 		}
@@ -158,14 +186,27 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
 		// PKCS#1 without the final newline, byte-identical to EC2.
-		return strings.TrimSuffix(string(pemenc.EncodePKCS1PrivateKey(k)), "\n"), nil
+		b, err := pemenc.MarshalPKCS1PrivateKey(k)
+		if err != nil {
+			return "", fmt.Errorf("ec2: encoding PKCS#1 key: %w", err)
+		}
+		return strings.TrimSuffix(string(b), "\n"), nil
 	default:
-		b, err := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
+		b, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding OpenSSH key: %w", err)
 		}
 		return strings.TrimSuffix(string(b), "\n"), nil
 	}
+}
+
+// publicKeyLine is the authorized_keys form of pub without a comment.
+func publicKeyLine(pub crypto.PublicKey) (string, error) {
+	b, err := pemenc.MarshalAuthorizedKey(pub, "")
+	if err != nil {
+		return "", fmt.Errorf("ec2: encoding public key: %w", err)
+	}
+	return strings.TrimSuffix(string(b), "\n"), nil
 }
 
 func cloneTags(t []Tag) []Tag {

@@ -17,8 +17,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/keyforge/keyforge/pemenc"
 )
 
 var combos = []struct{ typ, format string }{
@@ -97,7 +98,7 @@ func TestKeyMaterialShapes(t *testing.T) {
 			switch c.typ + "+" + c.format {
 			case "rsa+pem":
 				armourLines(t, m, "RSA PRIVATE KEY", 64)
-				// Byte-identical to Go's PKCS#1 encoder minus the final newline (SPEC 1.1).
+				// Byte-identical to Go's PKCS#1 encoder minus the final newline (doc/ec2.md, KeyMaterial).
 				blk, _ := pem.Decode([]byte(m))
 				k, err := x509.ParsePKCS1PrivateKey(blk.Bytes)
 				if err != nil {
@@ -287,7 +288,7 @@ func TestConcurrentDistinctNamesQuota(t *testing.T) {
 	}
 }
 
-// ---- interop with the real tools (SPEC section 8) ----
+// ---- interop with the real tools (oracles: doc/README.md) ----
 
 func opensslColon(t *testing.T, out []byte) string {
 	t.Helper()
@@ -299,7 +300,7 @@ func opensslColon(t *testing.T, out []byte) string {
 	return s[i+2:]
 }
 
-// ec2CreatedFromPEM applies the SPEC 8 recipe for the created-RSA fingerprint.
+// ec2CreatedFromPEM applies the openssl recipe of doc/fingerprints.md for the created-RSA fingerprint.
 func ec2CreatedFromPEM(t *testing.T, path string) string {
 	t.Helper()
 	der := testtool.Run(t, nil, "openssl", "pkcs8", "-in", path, "-inform", "PEM", "-outform", "DER", "-topk8", "-nocrypt")
@@ -344,7 +345,7 @@ func TestInteropEd25519PEM(t *testing.T) {
 	}
 	// The stored public key is the one in the material.
 	blob, _ := base64.StdEncoding.DecodeString(f[1])
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +353,8 @@ func TestInteropEd25519PEM(t *testing.T) {
 	if _, err := s.CreateKeyPair(context.Background(), &CreateKeyPairInput{KeyName: out.KeyName, KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
-	if !pub.(ed25519.PublicKey).Equal(s.byName[out.KeyName].PublicKey) {
+	stored, _, err := pemenc.ParseAuthorizedKey([]byte(s.byName[out.KeyName].PublicKey))
+	if err != nil || !pub.(ed25519.PublicKey).Equal(stored) {
 		t.Error("stored public key differs from the material's")
 	}
 	// Without the final newline ssh-keygen refuses the file (why the CLI adds it).

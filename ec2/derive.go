@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
-
-	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // deriver turns a request seed into independent byte streams, one per
@@ -24,19 +22,16 @@ type deriver struct {
 const deriveLabel = "keyforge/ec2 request v1"
 
 func newDeriver(seed []byte, fields ...string) *deriver {
-	var b sshwire.Builder
-	b.StringS(deriveLabel)
+	b := appendString(nil, deriveLabel)
 	for _, f := range fields {
-		b.StringS(f)
+		b = appendString(b, f)
 	}
-	return &deriver{seed: seed, fields: b.B}
+	return &deriver{seed: seed, fields: b}
 }
 
 func (d *deriver) stream(purpose string) io.Reader {
-	var b sshwire.Builder
-	b.B = append(b.B, d.fields...)
-	b.StringS(purpose)
-	return &hmacStream{mac: hmac.New(sha256.New, d.seed), prefix: b.B}
+	prefix := appendString(append([]byte(nil), d.fields...), purpose)
+	return &hmacStream{mac: hmac.New(sha256.New, d.seed), prefix: prefix}
 }
 
 // bytes returns the first n bytes of stream(purpose).
@@ -72,3 +67,9 @@ func (h *hmacStream) Read(p []byte) (int, error) {
 
 // keyPairID renders 8 bytes as an EC2 id: "key-0" + 16 lowercase hex digits.
 func keyPairID(b []byte) string { return "key-0" + hex.EncodeToString(b[:8]) }
+
+// appendString appends s with a uint32 length prefix (the SSH "string"
+// framing), so that no two field lists frame to the same bytes.
+func appendString(b []byte, s string) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...)
+}

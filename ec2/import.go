@@ -7,11 +7,9 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
 
 	"github.com/keyforge/keyforge/fingerprint"
-	"github.com/keyforge/keyforge/pemenc"
+	"github.com/keyforge/keyforge/keyfile"
 )
 
 // ImportKeyPairInput is the ImportKeyPair request. PublicKeyMaterial is the
@@ -33,12 +31,9 @@ type ImportKeyPairOutput struct {
 	Tags           []Tag `json:",omitempty"`
 }
 
-// Bounds on imported material. RSA below 1024 bits is refused [chosen: EC2
-// documents 1024 as the smallest]; 16384 bits is OpenSSH's ceiling.
-const (
-	maxImportMaterial = 64 << 10
-	minImportRSABits  = 1024
-)
+// maxImportMaterial bounds imported material (the largest RSA key's line is
+// under 3 KiB).
+const maxImportMaterial = 64 << 10
 
 func invalidKeyFormat() error {
 	return apiErr(CodeInvalidKeyFormat, 400, "Key is not in valid OpenSSH public key format")
@@ -70,7 +65,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		return nil, dryRunError()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, asAPIError(err)
 	}
 	fp, err := fingerprint.EC2Imported(pub)
 	if err != nil {
@@ -80,40 +75,51 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	if _, ok := pub.(ed25519.PublicKey); ok {
 		keyType = "ed25519"
 	}
-	// 3. State checks.
-	if err := s.reserve(in.KeyName); err != nil {
-		return nil, err
+	pubLine, err := publicKeyLine(pub)
+	if err != nil {
+		return nil, asAPIError(err)
 	}
+	// 3. State checks.
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	p, err := s.reserve(ctx, in.KeyName)
+	if err != nil {
+		return nil, asAPIError(err)
+	}
+	defer s.release(p) // no-op once committed
 	var ids *deriver
 	if s.opts.Seed != nil {
 		// Seeded ids depend on the request only (the key's fingerprint stands
 		// for the material), like CreateKeyPair's.
-		ids = newDeriver(s.opts.Seed, "import", in.KeyName, fp)
+		ids = newDeriver(s.opts.Seed, s.deriveFields(p.gen, "import", in.KeyName, fp)...)
 	} else {
 		seed := make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
-			s.release(in.KeyName)
-			return nil, err
+			return nil, asAPIError(err)
 		}
 		ids = newDeriver(seed)
 	}
 	idStream := ids.stream("key-pair-id")
-	rec := &record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pub, Tags: tags}
-	s.commit(rec, func() string {
+	rec := &Record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pubLine, Tags: tags}
+	if err := s.commit(ctx, p, rec, func() string {
 		b := make([]byte, 8)
 		idStream.Read(b)
 		return keyPairID(b)
-	})
+	}); err != nil {
+		return nil, asAPIError(err)
+	}
 	return &ImportKeyPairOutput{KeyFingerprint: fp, KeyName: in.KeyName, KeyPairId: rec.KeyPairId, Tags: cloneTags(tags)}, nil
 }
 
 // ParsePublicKeyMaterial reads ImportKeyPair's PublicKeyMaterial (already
-// base64-decoded from the wire) as SPEC section 2 describes: an OpenSSH
+// base64-decoded from the wire) in the three forms EC2 documents: an OpenSSH
 // public key line (ssh-rsa or ssh-ed25519, comment optional, surrounding
 // whitespace allowed), an RFC 4716 "---- BEGIN SSH2 PUBLIC KEY ----" block
 // holding an RSA key, or base64 of an RSA SubjectPublicKeyInfo DER. It
 // returns *rsa.PublicKey or ed25519.PublicKey; anything else is the
-// InvalidKey.Format APIError, empty material MissingParameter.
+// InvalidKey.Format APIError, empty material MissingParameter. Only public
+// formats are tried (keyfile.ParseOptions.Formats), so no private-key KDF
+// ever runs for a request.
 func ParsePublicKeyMaterial(material []byte) (crypto.PublicKey, error) {
 	if len(material) == 0 {
 		return nil, apiErr(CodeMissingParameter, 400, "The request must contain the parameter PublicKeyMaterial")
@@ -122,51 +128,34 @@ func ParsePublicKeyMaterial(material []byte) (crypto.PublicKey, error) {
 		return nil, invalidKeyFormat()
 	}
 	m := bytes.TrimSpace(material)
-	var pub crypto.PublicKey
+	var want keyfile.Format
 	switch {
 	case bytes.HasPrefix(m, []byte("---- BEGIN SSH2 PUBLIC KEY ----")):
-		k, _, err := pemenc.ParseRFC4716PublicKey(m)
-		if err != nil {
-			return nil, invalidKeyFormat()
-		}
-		if _, ok := k.(*rsa.PublicKey); !ok {
-			return nil, invalidKeyFormat()
-		}
-		pub = k
+		want = keyfile.FormatRFC4716
 	case bytes.HasPrefix(m, []byte("ssh-rsa ")), bytes.HasPrefix(m, []byte("ssh-rsa\t")),
 		bytes.HasPrefix(m, []byte("ssh-ed25519 ")), bytes.HasPrefix(m, []byte("ssh-ed25519\t")):
 		if bytes.ContainsAny(m, "\n\r") {
 			return nil, invalidKeyFormat() // one key, one line
 		}
-		k, _, err := pemenc.ParseAuthorizedKey(m)
-		if err != nil {
-			return nil, invalidKeyFormat()
-		}
-		pub = k
+		want = keyfile.FormatAuthorizedKeys
 	default:
-		der, err := base64.StdEncoding.DecodeString(string(stripSpace(m)))
-		if err != nil {
-			return nil, invalidKeyFormat()
-		}
-		k, err := x509.ParsePKIXPublicKey(der)
-		if _, ok := k.(*rsa.PublicKey); err != nil || !ok {
-			return nil, invalidKeyFormat() // the DER form is RSA only
-		}
-		pub = k
+		// Base64 of DER, possibly broken into lines.
+		m, want = stripSpace(m), keyfile.FormatPKIX
 	}
-	switch k := pub.(type) {
+	k, err := keyfile.Parse(m, &keyfile.ParseOptions{Formats: []keyfile.Format{want}})
+	if err != nil || (want == keyfile.FormatPKIX && k.Encoding != keyfile.EncodingBase64) {
+		return nil, invalidKeyFormat()
+	}
+	switch pub := k.PublicKey.(type) {
 	case *rsa.PublicKey:
-		if k.N.BitLen() < minImportRSABits {
-			return nil, invalidKeyFormat()
-		}
-		// The SSH forms were checked by pemenc; the DER form gets the same
-		// sanity checks (odd modulus, size ceiling, sane exponent).
-		if _, err := checkRSA(k); err != nil {
-			return nil, invalidKeyFormat()
-		}
-		return k, nil
+		// keyfile applies keyforge's RSA size policy (keytype.MinRSABits:
+		// EC2 documents 1024 as the smallest; OpenSSH's 16384 ceiling).
+		return pub, nil
 	case ed25519.PublicKey:
-		return k, nil
+		if want != keyfile.FormatAuthorizedKeys {
+			return nil, invalidKeyFormat() // RFC 4716 and DER forms are RSA only
+		}
+		return pub, nil
 	}
 	return nil, invalidKeyFormat()
 }

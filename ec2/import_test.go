@@ -2,9 +2,13 @@ package ec2
 
 import (
 	"context"
+	stdecdsa "crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,8 +16,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/fido"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/keyforge/keyforge/pemenc"
 )
 
 // importKey is a tool-made key and the material forms EC2 accepts for it.
@@ -23,7 +29,7 @@ type importKey struct {
 	line      []byte // ssh-keygen -y
 	rfc4716   []byte // ssh-keygen -e (RSA)
 	spkiB64   []byte // base64 of openssl's SPKI DER (RSA)
-	wantFP    string // SPEC 8 recipe
+	wantFP    string // doc/fingerprints.md recipe
 	isEd25519 bool
 }
 
@@ -35,7 +41,7 @@ var (
 
 // importFixtures makes RSA 1024/2048/3072/4096 with openssl and Ed25519 with
 // ssh-keygen once per test run, and computes each expected fingerprint with
-// the SPEC section 8 recipes.
+// the recipes of doc/fingerprints.md.
 func importFixtures(t *testing.T) []*importKey {
 	t.Helper()
 	testtool.Require(t, "openssl")
@@ -127,8 +133,8 @@ func wrap(s string, w int) string {
 }
 
 func lineOf(blob []byte) []byte {
-	r := sshwire.NewReader(blob)
-	alg := string(r.String())
+	n := binary.BigEndian.Uint32(blob)
+	alg := string(blob[4 : 4+n])
 	return []byte(alg + " " + base64.StdEncoding.EncodeToString(blob) + " c\n")
 }
 
@@ -160,21 +166,18 @@ func TestImportBadMaterial(t *testing.T) {
 	edFields := strings.Fields(edLine)
 
 	// sk-ecdsa: a syntactically valid security-key blob.
-	var sk sshwire.Builder
-	sk.StringS("sk-ecdsa-sha2-nistp256@openssh.com")
-	sk.StringS("nistp256")
-	sk.String(make([]byte, 65))
-	sk.StringS("ssh:")
-	var skEd sshwire.Builder
-	skEd.StringS("sk-ssh-ed25519@openssh.com")
-	skEd.String(make([]byte, 32))
-	skEd.StringS("ssh:")
-	// DSA blob built by hand (ssh-keygen 9.2 may not generate DSA).
-	var dsa sshwire.Builder
-	dsa.StringS("ssh-dss")
-	for range 4 {
-		dsa.String([]byte{1, 2, 3})
+	sk := wireBlob([]byte("sk-ecdsa-sha2-nistp256@openssh.com"), []byte("nistp256"), make([]byte, 65), []byte("ssh:"))
+	skEd := wireBlob([]byte("sk-ssh-ed25519@openssh.com"), make([]byte, 32), []byte("ssh:"))
+	// Real security keys and an ssh-keygen -s certificate: EC2 refuses both.
+	skKey, _ := stdecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	skLine, _ := pemenc.MarshalAuthorizedKey(&fido.ECDSAPublicKey{Key: &skKey.PublicKey, Application: "ssh:"}, "yubikey")
+	skEdLine, _ := pemenc.MarshalAuthorizedKey(&fido.Ed25519PublicKey{Key: ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey), Application: "ssh:"}, "")
+	certLine, err := os.ReadFile(filepath.Join("..", "keyfile", "testdata", "ed25519-cert.pub"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	// DSA blob built by hand (ssh-keygen 9.2 may not generate DSA).
+	dsa := wireBlob([]byte("ssh-dss"), []byte{1, 2, 3}, []byte{1, 2, 3}, []byte{1, 2, 3}, []byte{1, 2, 3})
 
 	bad := map[string][]byte{
 		"whitespace only":      []byte(" \n"),
@@ -184,9 +187,12 @@ func TestImportBadMaterial(t *testing.T) {
 		"ed25519 SPKI":         []byte(base64.StdEncoding.EncodeToString(edDER)),
 		"rsa 512 SPKI":         []byte(base64.StdEncoding.EncodeToString(rsa512DER)),
 		"raw DER":              rsa512DER,
-		"dsa line":             lineOf(dsa.B),
-		"sk-ecdsa line":        lineOf(sk.B),
-		"sk-ed25519 line":      lineOf(skEd.B),
+		"dsa line":             lineOf(dsa),
+		"sk-ecdsa line":        lineOf(sk),
+		"sk-ed25519 line":      lineOf(skEd),
+		"real sk-ecdsa line":   skLine,
+		"real sk-ed25519 line": skEdLine,
+		"certificate line":     certLine,
 		"alg mismatch":         []byte("ssh-rsa " + edFields[1]),
 		"truncated base64":     []byte(rsaFields[0] + " " + rsaFields[1][:len(rsaFields[1])-8]),
 		"bad base64":           []byte(rsaFields[0] + " " + rsaFields[1][:20] + "!!!!" + rsaFields[1][24:]),
@@ -279,7 +285,7 @@ func FuzzParsePublicKeyMaterial(f *testing.F) {
 	f.Add([]byte("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"x\"\nAAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2\n---- END SSH2 PUBLIC KEY ----\n"))
 	f.Add([]byte("MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC7"))
 	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
-	blob, _ := sshwire.MarshalPublicKey(priv.Public())
+	blob, _ := keytype.MarshalPublicKey(priv.Public())
 	f.Add(lineOf(blob))
 	// Real samples made with ssh-keygen -y, ssh-keygen -e and openssl rsa -pubout.
 	for _, name := range []string{"rsa2048.pub", "rsa2048.rfc4716", "rsa2048.spki.b64"} {
@@ -300,7 +306,7 @@ func FuzzParsePublicKeyMaterial(f *testing.F) {
 		}
 		switch k := pub.(type) {
 		case *rsa.PublicKey:
-			if k.N.BitLen() < minImportRSABits {
+			if k.N.BitLen() < keytype.MinRSABits {
 				t.Fatal("small RSA accepted")
 			}
 		case ed25519.PublicKey:
@@ -330,4 +336,14 @@ func TestImportTestdataSamples(t *testing.T) {
 	if fps[0] != fps[1] || fps[1] != fps[2] {
 		t.Fatalf("three forms of one key give %v", fps)
 	}
+}
+
+// wireBlob frames each field as an SSH string (uint32 length, bytes).
+func wireBlob(fields ...[]byte) []byte {
+	var b []byte
+	for _, f := range fields {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(f)))
+		b = append(b, f...)
+	}
+	return b
 }

@@ -39,7 +39,7 @@ func manyTags(n int) []Tag {
 	return t
 }
 
-// TestCreateValidationTable covers every CreateKeyPair row of SPEC table
+// TestCreateValidationTable covers every CreateKeyPair row of doc/ec2.md's error table
 // 1.4, each with DryRun both off and on (validation comes before DryRun),
 // and checks that nothing was stored.
 func TestCreateValidationTable(t *testing.T) {

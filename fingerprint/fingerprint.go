@@ -1,5 +1,5 @@
 // Package fingerprint computes the key fingerprints that AWS EC2 and OpenSSH
-// show (SPEC sections 1.2 and 7).
+// show (doc/fingerprints.md).
 //
 // EC2 uses three different digests depending on how a key pair came to be:
 //
@@ -31,7 +31,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // ErrUnsupportedKeyType is returned for keys a given fingerprint is not
@@ -65,7 +65,7 @@ func EC2Imported(pub crypto.PublicKey) (string, error) {
 		sum := md5.Sum(der)
 		return colonHex(sum[:]), nil
 	case ed25519.PublicKey:
-		blob, err := sshwire.MarshalPublicKey(k)
+		blob, err := keytype.MarshalPublicKey(k)
 		if err != nil {
 			return "", err
 		}
@@ -95,7 +95,7 @@ func EC2(key crypto.Signer) (string, error) {
 // SHA256 returns OpenSSH's "SHA256:" fingerprint: unpadded standard base64
 // of SHA-256 over the SSH wire blob.
 func SHA256(pub crypto.PublicKey) (string, error) {
-	blob, err := sshwire.MarshalPublicKey(publicOf(pub))
+	blob, err := keytype.MarshalPublicKey(publicOf(pub))
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrUnsupportedKeyType, err)
 	}
@@ -106,7 +106,7 @@ func SHA256(pub crypto.PublicKey) (string, error) {
 // MD5 returns OpenSSH's legacy "MD5:" fingerprint: colon hex of MD5 over the
 // SSH wire blob (puttygen and x/crypto print it without the prefix).
 func MD5(pub crypto.PublicKey) (string, error) {
-	blob, err := sshwire.MarshalPublicKey(publicOf(pub))
+	blob, err := keytype.MarshalPublicKey(publicOf(pub))
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrUnsupportedKeyType, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -28,7 +28,7 @@ func parseLine(t *testing.T, line string) any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestRSAAgainstOpenSSLAndSSHKeygen(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			// SPEC 8: openssl pkcs8 -topk8 -nocrypt -outform DER | openssl sha1 -c
+			// oracle: openssl pkcs8 -topk8 -nocrypt -outform DER | openssl sha1 -c
 			p8 := testtool.Run(t, nil, "openssl", "pkcs8", "-in", path, "-inform", "PEM", "-outform", "DER", "-topk8", "-nocrypt")
 			wantCreated := opensslColon(t, testtool.Run(t, p8, "openssl", "sha1", "-c"))
 			gotCreated, err := EC2Created(key)
@@ -106,7 +106,7 @@ func TestRSAAgainstOpenSSLAndSSHKeygen(t *testing.T) {
 				t.Errorf("EC2 = %q, want %q", got, wantCreated)
 			}
 
-			// SPEC 8: openssl rsa -pubout -outform DER | openssl md5 -c
+			// oracle: openssl rsa -pubout -outform DER | openssl md5 -c
 			spki := testtool.Run(t, nil, "openssl", "rsa", "-in", path, "-pubout", "-outform", "DER")
 			wantImported := opensslColon(t, testtool.Run(t, spki, "openssl", "md5", "-c"))
 			for _, k := range []any{&key.PublicKey, key} {

@@ -61,8 +61,8 @@ func sameKey(t *testing.T, what string, want, got crypto.Signer) {
 }
 
 // fastPPK keeps Argon2 cheap enough for fuzzing.
-func fastPPK(version int, comment string, pass []byte) *ppk.EncodeOptions {
-	return &ppk.EncodeOptions{Version: version, Comment: comment, Passphrase: pass,
+func fastPPK(version int, comment string, pass []byte) *ppk.MarshalOptions {
+	return &ppk.MarshalOptions{Version: version, Comment: comment, Passphrase: pass,
 		KDF: ppk.Argon2d, Memory: 64, Passes: 1, Parallelism: 1, Salt: make([]byte, 16)}
 }
 
@@ -86,11 +86,11 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 
 		// OpenSSH keeps any comment bytes.
-		o, err := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Comment: comment, Passphrase: pass, Rounds: 1})
+		o, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Comment: comment, Passphrase: pass, Rounds: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, gotComment, err := pemenc.ParsePrivateKey(o, pass)
+		got, gotComment, err := pemenc.ParsePrivateKey(o, pass, nil)
 		if err != nil {
 			t.Fatalf("OpenSSH round trip: %v", err)
 		}
@@ -100,17 +100,17 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 
 		// PKCS#8 (and PKCS#1 for RSA) carry no comment.
-		p8, err := pemenc.EncodePKCS8PrivateKey(key)
+		p8, err := pemenc.MarshalPKCS8PrivateKey(key)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _, err = pemenc.ParsePrivateKey(p8, nil)
+		got, _, err = pemenc.ParsePrivateKey(p8, nil, nil)
 		if err != nil {
 			t.Fatalf("PKCS#8 round trip: %v", err)
 		}
 		sameKey(t, "PKCS#8", key, got)
 		if rk, ok := key.(*rsa.PrivateKey); ok {
-			got, _, err = pemenc.ParsePrivateKey(pemenc.EncodePKCS1PrivateKey(rk), nil)
+			got, _, err = pemenc.ParsePrivateKey(mustPKCS1(rk), nil, nil)
 			if err != nil {
 				t.Fatalf("PKCS#1 round trip: %v", err)
 			}
@@ -122,11 +122,11 @@ func FuzzRoundTrip(f *testing.F) {
 			return
 		}
 		for _, version := range []int{2, 3} {
-			p, err := ppk.Encode(key, fastPPK(version, comment, pass))
+			p, err := ppk.Marshal(key, fastPPK(version, comment, pass))
 			if err != nil {
 				t.Fatalf("PPK v%d encode: %v", version, err)
 			}
-			k, err := ppk.Decode(p, pass, nil)
+			k, err := ppk.Parse(p, pass, nil)
 			if err != nil {
 				t.Fatalf("PPK v%d round trip: %v", version, err)
 			}
@@ -134,7 +134,7 @@ func FuzzRoundTrip(f *testing.F) {
 			if k.Comment != comment {
 				t.Fatalf("PPK comment %q, want %q", k.Comment, comment)
 			}
-			pub, err := ppk.DecodePublic(p)
+			pub, err := ppk.ParsePublic(p)
 			if err != nil {
 				t.Fatalf("PPK v%d public: %v", version, err)
 			}
@@ -143,15 +143,15 @@ func FuzzRoundTrip(f *testing.F) {
 			}
 
 			// PPK → OpenSSH → PPK gives the same file.
-			o2, err := pemenc.EncodeOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{Comment: k.Comment})
+			o2, err := pemenc.MarshalOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{Comment: k.Comment})
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, c2, err := pemenc.ParseOpenSSHPrivateKey(o2, nil)
+			back, c2, err := pemenc.ParseOpenSSHPrivateKey(o2, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			p2, err := ppk.Encode(back, fastPPK(version, c2, pass))
+			p2, err := ppk.Marshal(back, fastPPK(version, c2, pass))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,19 +167,19 @@ func FuzzRoundTrip(f *testing.F) {
 func FuzzDecoders(f *testing.F) {
 	k := rsaKey()
 	ed := ed25519.NewKeyFromSeed(make([]byte, 32))
-	o, _ := pemenc.EncodeOpenSSHPrivateKey(ed, &pemenc.OpenSSHOptions{Comment: "c"})
-	p, _ := ppk.Encode(ed, &ppk.EncodeOptions{Comment: "c"})
-	p2, _ := ppk.Encode(k, &ppk.EncodeOptions{Version: 2})
+	o, _ := pemenc.MarshalOpenSSHPrivateKey(ed, &pemenc.OpenSSHOptions{Comment: "c"})
+	p, _ := ppk.Marshal(ed, &ppk.MarshalOptions{Comment: "c"})
+	p2, _ := ppk.Marshal(k, &ppk.MarshalOptions{Version: 2})
 	f.Add(o)
 	f.Add(p)
 	f.Add(p2)
-	f.Add(pemenc.EncodePKCS1PrivateKey(k))
+	f.Add(mustPKCS1(k))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var keys []crypto.Signer
-		if s, _, err := pemenc.ParsePrivateKey(data, nil); err == nil {
+		if s, _, err := pemenc.ParsePrivateKey(data, nil, nil); err == nil {
 			keys = append(keys, s)
 		}
-		if pk, err := ppk.Decode(data, nil, nil); err == nil {
+		if pk, err := ppk.Parse(data, nil, nil); err == nil {
 			keys = append(keys, pk.PrivateKey)
 		}
 		if pub, _, err := pemenc.ParsePublicKey(data); err == nil {
@@ -188,24 +188,33 @@ func FuzzDecoders(f *testing.F) {
 			}
 		}
 		for _, key := range keys {
-			o, err := pemenc.EncodeOpenSSHPrivateKey(key, nil)
+			o, err := pemenc.MarshalOpenSSHPrivateKey(key, nil)
 			if err != nil {
 				t.Fatalf("re-encode OpenSSH: %v", err)
 			}
-			back, _, err := pemenc.ParsePrivateKey(o, nil)
+			back, _, err := pemenc.ParsePrivateKey(o, nil, nil)
 			if err != nil {
 				t.Fatalf("re-read OpenSSH: %v", err)
 			}
 			sameKey(t, "OpenSSH", key, back)
-			pp, err := ppk.Encode(key, nil)
+			pp, err := ppk.Marshal(key, nil)
 			if err != nil {
 				t.Fatalf("re-encode PPK: %v", err)
 			}
-			kk, err := ppk.Decode(pp, nil, nil)
+			kk, err := ppk.Parse(pp, nil, nil)
 			if err != nil {
 				t.Fatalf("re-read PPK: %v", err)
 			}
 			sameKey(t, "PPK", key, kk.PrivateKey)
 		}
 	})
+}
+
+// mustPKCS1 is pemenc.MarshalPKCS1PrivateKey for keys known to be valid.
+func mustPKCS1(k *rsa.PrivateKey) []byte {
+	b, err := pemenc.MarshalPKCS1PrivateKey(k)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -127,3 +127,64 @@ func BenchmarkTrialDivision(b *testing.B) {
 		hasSmallFactor(t.c, t.sieve)
 	}
 }
+
+// BenchmarkSieveLimit tunes sieveLimit: the same candidates go through the
+// whole test (trial division, then the exponentiations for survivors) with
+// each bound in turn, interleaved in every iteration so machine load hits
+// all alike, and each bound's CPU time per candidate is reported.
+func BenchmarkSieveLimit(b *testing.B) {
+	for _, bits := range []int{2048, 4096} {
+		b.Run(fmt.Sprint(bits), func(b *testing.B) {
+			limits := []uint64{1 << 14, 1 << 15, 1 << 16, 1 << 17, 1 << 18}
+			tables := make([]*sieveTables, len(limits))
+			for i, l := range limits {
+				tables[i] = buildSieve(l)
+			}
+			d := newDRBG(benchSeed(b), personalization(bits))
+			const per = 2000
+			cands := make([][]byte, per)
+			for i := range cands {
+				cands[i] = make([]byte, bits/16)
+				d.next(cands[i])
+			}
+			t := newTester(bits)
+			cpu := make([]time.Duration, len(limits))
+			surv := make([]int, len(limits))
+			round := 0
+			for b.Loop() {
+				for k := range limits {
+					i := (k + round) % len(limits)
+					t.sieve = tables[i]
+					c0 := cpuTime()
+					for _, c := range cands {
+						t.setCandidate(c)
+						t.isPrime()
+					}
+					cpu[i] += cpuTime() - c0
+					if round == 0 {
+						for _, c := range cands {
+							t.setCandidate(c)
+							if !hasSmallFactor(t.c, t.sieve) {
+								surv[i]++
+							}
+						}
+					}
+				}
+				round++
+			}
+			for i, l := range limits {
+				b.ReportMetric(float64(cpu[i].Nanoseconds())/float64(b.N*per)/1e3, fmt.Sprintf("µs/cand@2^%d", bits64(l)))
+				b.ReportMetric(float64(surv[i])/per, fmt.Sprintf("survive@2^%d", bits64(l)))
+			}
+		})
+	}
+}
+
+func bits64(l uint64) int {
+	n := 0
+	for l > 1 {
+		l >>= 1
+		n++
+	}
+	return n
+}

@@ -21,21 +21,26 @@
 // None of the following can change a key; they only decide faster whether
 // a candidate is prime.
 //
-//   - Trial division by every odd prime below 2¹⁶ (det-keygen suggests 1619):
-//     primes are packed into 64-bit products, the candidate is folded once
-//     per product with Montgomery word steps (four products interleaved),
-//     and each prime is checked with a multiply by its inverse. The loop
-//     stops at the first factor.
+//   - Trial division by every odd prime below a bound measured per key size
+//     (2¹⁵ for RSA-2048, 2¹⁶ for 3072, 2¹⁷ above; one step higher without
+//     the assembly kernels; det-keygen suggests 1619): primes are packed
+//     into 64-bit products, the candidate is folded once per product with
+//     Montgomery word steps (eight products interleaved), and each prime is
+//     checked with a multiply by its inverse. The loop stops at the first
+//     factor.
 //   - A constant-time base-2 strong-probable-prime test (left-to-right, one
-//     squaring and one masked doubling per bit) rejects the remaining
-//     composites at the cost of squarings only.
+//     squaring and one masked doubling per bit, the whole loop one assembly
+//     call) rejects the remaining composites at the cost of squarings only.
+//     Its final comparisons with ±1 are combined without branching.
 //   - The spec's Miller-Rabin rounds (5 below 2690-bit keys, 4 below 7494,
 //     else 3) with fixed-window, constant-time exponentiation. Their bases
 //     cannot come from the det-keygen DRBG (drawing from it would shift the
 //     candidate stream), so they come from SHA-256 keyed by the candidate:
 //     reproducible, and as good as random for candidates nobody chooses.
 //   - internal/mont: Montgomery arithmetic with fixed-size kernels for
-//     1024-, 1536- and 2048-bit moduli (RSA-2048/3072/4096 primes); no
+//     1024-, 1536- and 2048-bit moduli (RSA-2048/3072/4096 primes), MULX/
+//     ADCX/ADOX assembly where the CPU has BMI2 and ADX; squarings compute
+//     each cross product once (two half-size triangles and a rectangle); no
 //     allocation once a worker exists, so testing a candidate allocates
 //     nothing (BenchmarkCandidate).
 //   - With GOMAXPROCS > 1, RSAFromSeed tests the stream on every core:

@@ -14,7 +14,7 @@ import (
 // candidates; it does not change which candidates are prime, so the choices
 // below are invisible in the generated key.
 //
-//  1. Trial division by every odd prime below sieveLimit (det-keygen suggests
+//  1. Trial division by every odd prime below sieveLimit(bits) (det-keygen suggests
 //     primes up to 1619; far more pay off because each survivor costs a full
 //     exponentiation). Primes are packed into 64-bit products and the
 //     candidate is reduced once per product, several products at a time.
@@ -23,8 +23,27 @@ import (
 //  3. The spec's Miller-Rabin rounds with bases that look random (see
 //     mrBase).
 
-// sieveLimit bounds the trial-division primes.
-const sieveLimit = 1 << 16
+// sieveLimit bounds the trial-division primes for a key size. The best
+// bound grows with the cost of an exponentiation: with the size (that cost
+// grows as the cube of the limb count, trial division only linearly) and
+// without the assembly kernels (twice the cost). These are the optima
+// measured by BenchmarkSieveLimit (a flat minimum: a factor of two either
+// way costs a few percent).
+func sieveLimit(keyBits int) uint64 {
+	var l uint64
+	switch {
+	case keyBits <= 2048:
+		l = 1 << 15
+	case keyBits <= 3072:
+		l = 1 << 16
+	default:
+		l = 1 << 17
+	}
+	if !mont.Assembly && l < 1<<17 {
+		l <<= 1
+	}
+	return l
+}
 
 // fold is how many products one pass over the candidate's limbs reduces by.
 const fold = 8
@@ -43,15 +62,27 @@ type sieveTables struct {
 	divisors []divisor
 }
 
-var sieve = sync.OnceValue(func() *sieveTables {
-	composite := make([]bool, sieveLimit)
+var sieves = [...]func() *sieveTables{
+	sync.OnceValue(func() *sieveTables { return buildSieve(1 << 15) }),
+	sync.OnceValue(func() *sieveTables { return buildSieve(1 << 16) }),
+	sync.OnceValue(func() *sieveTables { return buildSieve(1 << 17) }),
+}
+
+// sieve returns the shared tables for a key size.
+func sieve(keyBits int) *sieveTables {
+	return sieves[bits.Len64(sieveLimit(keyBits))-16]()
+}
+
+// buildSieve makes the tables for the odd primes below limit.
+func buildSieve(limit uint64) *sieveTables {
+	composite := make([]bool, limit)
 	st := &sieveTables{}
 	cur := product{m: 1}
-	for p := uint64(3); p < sieveLimit; p += 2 {
+	for p := uint64(3); p < limit; p += 2 {
 		if composite[p] {
 			continue
 		}
-		for k := p * p; k < sieveLimit; k += 2 * p {
+		for k := p * p; k < limit; k += 2 * p {
 			composite[k] = true
 		}
 		hi, lo := bits.Mul64(cur.m, p)
@@ -73,7 +104,7 @@ var sieve = sync.OnceValue(func() *sieveTables {
 		st.products = st.products[:len(st.products)-1]
 	}
 	return st
-})
+}
 
 // inverse64 returns x⁻¹ mod 2⁶⁴ for odd x (Newton iteration).
 func inverse64(x uint64) uint64 {
@@ -98,40 +129,40 @@ func redcFold(c []uint64, p *[fold]product) (s [fold]uint64) {
 		t, cy = bits.Add64(s0, w, 0)
 		hi, lo = bits.Mul64(t*n0, m0)
 		_, cz = bits.Add64(lo, t, 0)
-		s0 = hi + cy + cz
+		s0, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s1, w, 0)
 		hi, lo = bits.Mul64(t*n1, m1)
 		_, cz = bits.Add64(lo, t, 0)
-		s1 = hi + cy + cz
+		s1, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s2, w, 0)
 		hi, lo = bits.Mul64(t*n2, m2)
 		_, cz = bits.Add64(lo, t, 0)
-		s2 = hi + cy + cz
+		s2, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s3, w, 0)
 		hi, lo = bits.Mul64(t*n3, m3)
 		_, cz = bits.Add64(lo, t, 0)
-		s3 = hi + cy + cz
+		s3, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s4, w, 0)
 		hi, lo = bits.Mul64(t*n4, m4)
 		_, cz = bits.Add64(lo, t, 0)
-		s4 = hi + cy + cz
+		s4, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s5, w, 0)
 		hi, lo = bits.Mul64(t*n5, m5)
 		_, cz = bits.Add64(lo, t, 0)
-		s5 = hi + cy + cz
+		s5, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s6, w, 0)
 		hi, lo = bits.Mul64(t*n6, m6)
 		_, cz = bits.Add64(lo, t, 0)
-		s6 = hi + cy + cz
+		s6, _ = bits.Add64(hi, cy, cz)
 		t, cy = bits.Add64(s7, w, 0)
 		hi, lo = bits.Mul64(t*n7, m7)
 		_, cz = bits.Add64(lo, t, 0)
-		s7 = hi + cy + cz
+		s7, _ = bits.Add64(hi, cy, cz)
 	}
 	return [fold]uint64{s0, s1, s2, s3, s4, s5, s6, s7}
 }
 
-// hasSmallFactor reports whether an odd prime below sieveLimit divides c.
+// hasSmallFactor reports whether an odd prime in st divides c.
 // It exits at the first factor found (candidates are not secret until they
 // pass, and a passing candidate always runs the whole loop).
 func hasSmallFactor(c []uint64, st *sieveTables) bool {
@@ -169,7 +200,7 @@ func newTester(keyBits int) *tester {
 	n := (primeBits + 63) / 64
 	t := &tester{
 		keyBits: keyBits, primeBits: primeBits, n: n,
-		sieve: sieve(),
+		sieve: sieve(keyBits),
 		mod:   mont.New(n),
 		h:     sha256.New(),
 		hbuf:  make([]byte, 0, primeBits/8+64),
@@ -250,18 +281,17 @@ func (t *tester) isPrime() bool {
 }
 
 // strongTail finishes a strong-probable-prime test given x = a^d (Montgomery).
+// It always does all s−1 squarings and combines the comparisons with bit
+// operations, so its time depends only on s (public), not on x. Once x
+// reaches 1 it stays 1 and never becomes −1, so accumulating the −1 hits is
+// the textbook test.
 func (t *tester) strongTail(s int) bool {
-	one := t.mod.One()
-	if mont.Equal(t.x, one) || mont.Equal(t.x, t.minusOne) {
-		return true
-	}
+	pass := mont.EqualBit(t.x, t.mod.One()) | mont.EqualBit(t.x, t.minusOne)
 	for range s - 1 {
 		t.mod.Sqr(t.x, t.x)
-		if mont.Equal(t.x, t.minusOne) {
-			return true
-		}
+		pass |= mont.EqualBit(t.x, t.minusOne)
 	}
-	return false
+	return pass == 1
 }
 
 // mrBase sets t.b to the base of the given Miller-Rabin round. Bases cannot

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // MinSeedSize is the shortest seed RSAFromSeed accepts (c2sp.org/det-keygen:
@@ -19,10 +21,12 @@ const (
 )
 
 // Key sizes: any multiple of 16 from MinBits to MaxBits. 2048, 3072 and 4096
-// use size-specialised arithmetic; the others take a generic path.
+// use size-specialised arithmetic; the others take a generic path. MaxBits
+// is keyforge's one RSA ceiling (what every reader accepts); MinBits is
+// c2sp.org/det-keygen's floor, above the 1024 bits readers accept.
 const (
 	MinBits = 2048
-	MaxBits = 16384
+	MaxBits = keytype.MaxRSABits
 )
 
 var (

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keyforge/keyforge/internal/testtool"
 )
 
 //go:embed testdata/det-keygen-rsa.json
@@ -39,8 +41,8 @@ func TestVectors(t *testing.T) {
 	}
 	for i, v := range vs {
 		t.Run(fmt.Sprintf("%d-%d", i, v.Bits), func(t *testing.T) {
-			if testing.Short() && v.Bits > 4096 {
-				t.Skip("8192-bit vector in -short mode")
+			if !testtool.Long() && v.Bits > 4096 {
+				t.Skip("8192-bit vector: KEYFORGE_LONG=1 runs it")
 			}
 			k, err := x509.ParsePKCS8PrivateKey(v.PKCS8)
 			if err != nil {
@@ -138,9 +140,13 @@ func refKey(seed []byte, bits int) (n, d, p, q *big.Int) {
 // search must find exactly the primes the sequential stream finds.
 func TestIndependentComputation(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	for _, bits := range []int{2048, 3072, 4096} {
+	sizes := []int{2048}
+	if testtool.Long() {
+		sizes = []int{2048, 3072, 4096}
+	}
+	for _, bits := range sizes {
 		seeds := 3
-		if bits > 2048 {
+		if bits > 2048 || !testtool.Long() {
 			seeds = 1
 		}
 		for i := range seeds {
@@ -221,9 +227,9 @@ func waitGoroutines(t *testing.T, n int) {
 // FIPS 186-5 A.1.1 and the properties det-keygen promises. The expensive
 // ProbablyPrime(40) checks run on all cores.
 func TestManyKeys(t *testing.T) {
-	count := manyKeys
-	if testing.Short() {
-		count = 40
+	count := 16 // KEYFORGE_LONG=1: the full statistical run
+	if testtool.Long() {
+		count = manyKeys
 	}
 	one := big.NewInt(1)
 	diffMin := new(big.Int).Lsh(one, 2048/2-100)

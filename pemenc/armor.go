@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // block is one PEM-style armoured block. Unlike encoding/pem, the reader
@@ -30,100 +30,124 @@ func (b *block) header(name string) (string, bool) {
 // maxArmoredInput bounds what decoders read, to keep allocation bounded.
 const maxArmoredInput = 1 << 20
 
-// splitLines splits on LF, dropping a trailing CR from each line.
-func splitLines(data []byte) []string {
-	s := string(data)
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, "\r")
+// maxPEMHeaders bounds the RFC 1421 header lines of a block: real files
+// carry at most two (Proc-Type, DEK-Info); each kept header costs memory.
+const maxPEMHeaders = 64
+
+// lineReader yields the LF-separated lines of data without copying; a
+// trailing CR is dropped from each. Every decoder walks its input once with
+// it: splitting the whole input per block or per item made parsing
+// quadratic.
+type lineReader struct {
+	data []byte
+	pos  int
+	done bool
+}
+
+func newLineReader(data []byte) *lineReader { return &lineReader{data: data} }
+
+// next returns the next line and false after the last one. Like
+// strings.Split, input ending in "\n" yields a final empty line.
+func (r *lineReader) next() ([]byte, bool) {
+	if r.done {
+		return nil, false
 	}
-	return lines
+	rest := r.data[r.pos:]
+	i := bytes.IndexByte(rest, '\n')
+	var l []byte
+	if i < 0 {
+		l, r.done, r.pos = rest, true, len(r.data)
+	} else {
+		l, r.pos = rest[:i], r.pos+i+1
+	}
+	return bytes.TrimSuffix(l, []byte("\r")), true
 }
 
 // decodeArmor returns the first "-----BEGIN T-----" … "-----END T-----"
 // block in data. Text before BEGIN and after END is ignored.
 func decodeArmor(data []byte) (*block, error) {
-	b, _, err := decodeArmorFrom(data, 0)
-	return b, err
+	return decodeArmorSkip(data)
 }
 
 // decodeArmorSkip is decodeArmor ignoring blocks of the given types, such
-// as the "EC PARAMETERS" block `openssl ecparam -genkey` writes first.
+// as the "EC PARAMETERS" block `openssl ecparam -genkey` writes first. The
+// input is read once, however many blocks are skipped.
 func decodeArmorSkip(data []byte, skip ...string) (*block, error) {
-	from := 0
+	if len(data) > maxArmoredInput {
+		return nil, malformed("input larger than %d bytes", maxArmoredInput)
+	}
+	r := newLineReader(data)
+	var body []byte // reused across skipped blocks
 	for {
-		b, next, err := decodeArmorFrom(data, from)
+		b, err := decodeArmorNext(r, &body)
 		if err != nil {
 			return nil, err
 		}
 		if !slices.Contains(skip, b.Type) {
 			return b, nil
 		}
-		from = next
 	}
 }
 
-// decodeArmorFrom decodes the first block starting at line index from, and
-// returns the index of the line after its END line.
-func decodeArmorFrom(data []byte, from int) (*block, int, error) {
-	if len(data) > maxArmoredInput {
-		return nil, 0, malformed("input larger than %d bytes", maxArmoredInput)
-	}
-	lines := splitLines(data)
-	start := -1
+// decodeArmorNext decodes the next block from r, leaving r after its END
+// line. body is scratch space for the base64 text.
+func decodeArmorNext(r *lineReader, body *[]byte) (*block, error) {
 	var typ string
-	for i := from; i < len(lines); i++ {
-		l := lines[i]
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, "-----BEGIN ") && strings.HasSuffix(l, "-----") && len(l) > 16 {
-			typ = l[len("-----BEGIN ") : len(l)-5]
-			start = i
+	for {
+		l, ok := r.next()
+		if !ok {
+			return nil, malformed("no BEGIN line")
+		}
+		l = bytes.TrimSpace(l)
+		if bytes.HasPrefix(l, []byte("-----BEGIN ")) && bytes.HasSuffix(l, []byte("-----")) && len(l) > 16 {
+			typ = string(l[len("-----BEGIN ") : len(l)-5])
 			break
 		}
 	}
-	if start < 0 {
-		return nil, 0, malformed("no BEGIN line")
-	}
-	end := "-----END " + typ + "-----"
+	end := []byte("-----END " + typ + "-----")
 	b := &block{Type: typ}
-	var body strings.Builder
-	i := start + 1
+	*body = (*body)[:0]
+	l, ok := r.next()
 	// RFC 1421 headers: "Name: value" lines, ended by a blank line.
-	if i < len(lines) && strings.Contains(lines[i], ":") {
-		for ; i < len(lines); i++ {
-			l := strings.TrimSpace(lines[i])
-			if l == "" {
-				i++
+	if ok && bytes.Contains(l, []byte(":")) {
+		for ; ok; l, ok = r.next() {
+			l = bytes.TrimSpace(l)
+			if len(l) == 0 {
+				l, ok = r.next()
 				break
 			}
-			if l == end {
+			if bytes.Equal(l, end) {
 				break
 			}
-			k, v, ok := strings.Cut(l, ":")
-			if !ok {
-				return nil, 0, malformed("bad header line in %s block", sshwire.Quote(typ))
+			k, v, found := bytes.Cut(l, []byte(":"))
+			if !found {
+				return nil, malformed("bad header line in %s block", keytype.Quote(typ))
 			}
-			b.Headers = append(b.Headers, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
+			if len(b.Headers) == maxPEMHeaders {
+				return nil, malformed("more than %d header lines in %s block", maxPEMHeaders, keytype.Quote(typ))
+			}
+			b.Headers = append(b.Headers, [2]string{string(bytes.TrimSpace(k)), string(bytes.TrimSpace(v))})
 		}
 	}
 	found := false
-	for ; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		if l == end {
+	for ; ok; l, ok = r.next() {
+		l = bytes.TrimSpace(l)
+		if bytes.Equal(l, end) {
 			found = true
 			break
 		}
-		body.WriteString(l)
+		*body = append(*body, l...)
 	}
 	if !found {
-		return nil, 0, malformed("no %s line", sshwire.Quote(end))
+		return nil, malformed("no %s line", keytype.Quote(string(end)))
 	}
-	raw, err := base64.StdEncoding.DecodeString(body.String())
+	raw := make([]byte, base64.StdEncoding.DecodedLen(len(*body)))
+	n, err := base64.StdEncoding.Decode(raw, *body)
 	if err != nil {
-		return nil, 0, malformed("bad base64 in %s block", sshwire.Quote(typ))
+		return nil, malformed("bad base64 in %s block", keytype.Quote(typ))
 	}
-	b.Bytes = raw
-	return b, i + 1, nil
+	b.Bytes = raw[:n:n]
+	return b, nil
 }
 
 // encodeArmor writes a block with width-column base64 lines, LF, final "\n".

@@ -16,15 +16,15 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 func Example() {
 	key := ed25519.NewKeyFromSeed(make([]byte, 32))
-	pemBytes, err := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Comment: "demo", Rand: zeros{}})
+	pemBytes, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Comment: "demo", Rand: zeros{}})
 	if err != nil {
 		panic(err)
 	}
-	parsed, comment, err := pemenc.ParseOpenSSHPrivateKey(pemBytes, nil)
+	parsed, comment, err := pemenc.ParseOpenSSHPrivateKey(pemBytes, nil, nil)
 	if err != nil {
 		panic(err)
 	}
-	line, _ := pemenc.EncodeAuthorizedKey(parsed.Public(), comment)
+	line, _ := pemenc.MarshalAuthorizedKey(parsed.Public(), comment)
 	fmt.Println(strings.SplitN(string(pemBytes), "\n", 2)[0])
 	fmt.Print(string(line))
 	// Output:
@@ -35,16 +35,16 @@ func Example() {
 // An encrypted OpenSSH key read back by the format-detecting reader.
 func ExampleParsePrivateKey() {
 	key := ed25519.NewKeyFromSeed(make([]byte, 32))
-	enc, _ := pemenc.EncodeOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{
+	enc, _ := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{
 		Comment: "laptop", Passphrase: []byte("hunter2"), Rounds: 1, Rand: zeros{},
 	})
-	if _, _, err := pemenc.ParsePrivateKey(enc, nil); errors.Is(err, pemenc.ErrPassphraseRequired) {
+	if _, _, err := pemenc.ParsePrivateKey(enc, nil, nil); errors.Is(err, pemenc.ErrPassphraseRequired) {
 		fmt.Println("needs a passphrase")
 	}
-	if _, _, err := pemenc.ParsePrivateKey(enc, []byte("wrong")); errors.Is(err, pemenc.ErrIncorrectPassphrase) {
+	if _, _, err := pemenc.ParsePrivateKey(enc, []byte("wrong"), nil); errors.Is(err, pemenc.ErrIncorrectPassphrase) {
 		fmt.Println("wrong passphrase")
 	}
-	k, comment, err := pemenc.ParsePrivateKey(enc, []byte("hunter2"))
+	k, comment, err := pemenc.ParsePrivateKey(enc, []byte("hunter2"), nil)
 	fmt.Printf("%T %q %v\n", k, comment, err)
 	// Output:
 	// needs a passphrase
@@ -52,9 +52,9 @@ func ExampleParsePrivateKey() {
 	// ed25519.PrivateKey "laptop" <nil>
 }
 
-func ExampleEncodeRFC4716PublicKey() {
+func ExampleMarshalRFC4716PublicKey() {
 	pub, _, _ := pemenc.ParsePublicKey([]byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2 spec"))
-	out, _ := pemenc.EncodeRFC4716PublicKey(pub, "spec vector")
+	out, _ := pemenc.MarshalRFC4716PublicKey(pub, "spec vector")
 	fmt.Print(string(out))
 	// Output:
 	// ---- BEGIN SSH2 PUBLIC KEY ----
@@ -67,9 +67,26 @@ func ExampleParsePublicKey() {
 	_, _, err := pemenc.ParsePublicKey([]byte("ssh-dss AAAAB3NzaC1kc3MAAAABAQ== old"))
 	fmt.Println(errors.Is(err, pemenc.ErrUnsupportedKeyType), err)
 	pub, comment, _ := pemenc.ParsePublicKey([]byte("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"spec vector\"\nAAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2\n---- END SSH2 PUBLIC KEY ----\n"))
-	line, _ := pemenc.EncodeAuthorizedKey(pub, comment)
+	line, _ := pemenc.MarshalAuthorizedKey(pub, comment)
 	fmt.Print(string(line))
 	// Output:
 	// true pemenc: unsupported key type "ssh-dss"
 	// ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2 spec vector
+}
+
+// Write an encrypted PKCS#8 key as `openssl pkcs8 -topk8 -v2 aes-256-cbc`
+// does, its DER form, and read it back.
+func ExampleMarshalEncryptedPKCS8PrivateKey() {
+	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	out, err := pemenc.MarshalEncryptedPKCS8PrivateKey(key, []byte("secret"), &pemenc.PKCS8EncryptOptions{Iterations: 10000})
+	if err != nil {
+		panic(err)
+	}
+	der, _ := pemenc.PEMToDER(out)
+	back, _, err := pemenc.ParsePrivateKey(out, []byte("secret"), nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.SplitN(string(out), "\n", 2)[0], der[0] == 0x30, back.Public().(ed25519.PublicKey).Equal(key.Public()))
+	// Output: -----BEGIN ENCRYPTED PRIVATE KEY----- true true
 }

@@ -6,9 +6,12 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"testing"
+
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // fuzzOpts keeps each fuzz execution fast: hostile KDF parameters above
@@ -46,7 +49,7 @@ func fuzzRSA() *rsa.PrivateKey {
 	if d == nil {
 		return nil
 	}
-	k, err := newRSAKey(n, big.NewInt(65537), d, p, q)
+	k, err := keytype.NewRSAPrivateKey(n, big.NewInt(65537), d, p, q)
 	if err != nil {
 		return nil
 	}
@@ -55,18 +58,18 @@ func fuzzRSA() *rsa.PrivateKey {
 
 func seedPrivate(f *testing.F, pem bool) {
 	for _, k := range fuzzKeys() {
-		o, _ := EncodeOpenSSHPrivateKey(k, &OpenSSHOptions{Comment: "seed", Rand: zeroReader{}})
+		o, _ := MarshalOpenSSHPrivateKey(k, &OpenSSHOptions{Comment: "seed", Rand: zeroReader{}})
 		f.Add(o, []byte(nil))
-		e, _ := EncodeOpenSSHPrivateKey(k, &OpenSSHOptions{Rand: zeroReader{}, Passphrase: []byte("pw"), Rounds: 1})
+		e, _ := MarshalOpenSSHPrivateKey(k, &OpenSSHOptions{Rand: zeroReader{}, Passphrase: []byte("pw"), Rounds: 1})
 		f.Add(e, []byte("pw"))
 		if pem {
-			p8, _ := EncodePKCS8PrivateKey(k)
+			p8, _ := MarshalPKCS8PrivateKey(k)
 			f.Add(p8, []byte(nil))
 			switch kk := k.(type) {
 			case *rsa.PrivateKey:
-				f.Add(EncodePKCS1PrivateKey(kk), []byte(nil))
+				f.Add(mustPKCS1(kk), []byte(nil))
 			case *ecdsa.PrivateKey:
-				s, _ := EncodeSEC1PrivateKey(kk)
+				s, _ := MarshalSEC1PrivateKey(kk)
 				f.Add(s, []byte(nil))
 			}
 		}
@@ -74,7 +77,7 @@ func seedPrivate(f *testing.F, pem bool) {
 	if pem {
 		// Bare DER reaches the ASN.1 parsers without base64 in the way.
 		for _, k := range fuzzKeys() {
-			p8, _ := EncodePKCS8PrivateKey(k)
+			p8, _ := MarshalPKCS8PrivateKey(k)
 			b, _ := decodeArmor(p8)
 			f.Add(b.Bytes, []byte(nil))
 			if rk, ok := k.(*rsa.PrivateKey); ok {
@@ -91,7 +94,7 @@ func seedPrivate(f *testing.F, pem bool) {
 // sentinels, so callers can always classify it with errors.Is.
 func checkSentinel(t *testing.T, err error) {
 	t.Helper()
-	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF} {
+	for _, e := range []error{ErrMalformed, ErrPassphraseRequired, ErrIncorrectPassphrase, ErrUnsupportedKeyType, ErrUnsafeKDF, ErrUnsupportedEncryption} {
 		if errors.Is(err, e) {
 			return
 		}
@@ -101,11 +104,11 @@ func checkSentinel(t *testing.T, err error) {
 
 // checkPrivateRoundTrip re-encodes a parsed key and reads it back.
 func checkPrivateRoundTrip(t *testing.T, key crypto.Signer, comment string) {
-	out, err := EncodeOpenSSHPrivateKey(key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
+	out, err := MarshalOpenSSHPrivateKey(key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
 	if err != nil {
 		t.Fatalf("parsed key does not encode: %v", err)
 	}
-	back, c, err := ParseOpenSSHPrivateKey(out, nil)
+	back, c, err := ParseOpenSSHPrivateKey(out, nil, nil)
 	if err != nil || c != comment || !eqPriv(back, key) {
 		t.Fatalf("round trip failed: %v", err)
 	}
@@ -116,14 +119,14 @@ func checkPrivateRoundTrip(t *testing.T, key crypto.Signer, comment string) {
 func FuzzParseOpenSSHPrivateKey(f *testing.F) {
 	for _, k := range fuzzKeys() {
 		for _, pass := range []string{"", "pw"} {
-			o, _ := EncodeOpenSSHPrivateKey(k, &OpenSSHOptions{Comment: "seed", Rand: zeroReader{}, Passphrase: []byte(pass), Rounds: 1})
+			o, _ := MarshalOpenSSHPrivateKey(k, &OpenSSHOptions{Comment: "seed", Rand: zeroReader{}, Passphrase: []byte(pass), Rounds: 1})
 			b, _ := decodeArmor(o)
 			f.Add(b.Bytes, []byte(pass))
 		}
 	}
 	f.Fuzz(func(t *testing.T, bin, pass []byte) {
 		data := encodeArmor(opensshPEMType, nil, bin, 70)
-		key, comment, err := ParseOpenSSHPrivateKeyWithOptions(data, pass, fuzzOpts)
+		key, comment, err := ParseOpenSSHPrivateKey(data, pass, fuzzOpts)
 		if err == nil {
 			checkPrivateRoundTrip(t, key, comment)
 		} else {
@@ -135,7 +138,7 @@ func FuzzParseOpenSSHPrivateKey(f *testing.F) {
 func FuzzParsePrivateKey(f *testing.F) {
 	seedPrivate(f, true)
 	f.Fuzz(func(t *testing.T, data, pass []byte) {
-		key, comment, err := ParsePrivateKeyWithOptions(data, pass, fuzzOpts)
+		key, comment, err := ParsePrivateKey(data, pass, fuzzOpts)
 		if err == nil {
 			checkPrivateRoundTrip(t, key, comment)
 		} else {
@@ -146,11 +149,11 @@ func FuzzParsePrivateKey(f *testing.F) {
 
 func seedPublic(f *testing.F) {
 	for _, k := range fuzzKeys() {
-		a, _ := EncodeAuthorizedKey(k.Public(), "seed comment")
+		a, _ := MarshalAuthorizedKey(k.Public(), "seed comment")
 		f.Add(a)
-		r, _ := EncodeRFC4716PublicKey(k.Public(), "seed comment")
+		r, _ := MarshalRFC4716PublicKey(k.Public(), "seed comment")
 		f.Add(r)
-		p, _ := EncodePKIXPublicKey(k.Public())
+		p, _ := MarshalPKIXPublicKey(k.Public())
 		f.Add(p)
 	}
 	f.Add([]byte("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"a \\\nb\"\nx-tag: y\nAAAAC3NzaC1lZDI1NTE5AAAAILR+zNQbYY5ORuhYXGMTSnjRLzS9C5dUdWRKdlqi20q2\n---- END SSH2 PUBLIC KEY ----\n"))
@@ -158,7 +161,7 @@ func seedPublic(f *testing.F) {
 }
 
 func checkPublicRoundTrip(t *testing.T, pub crypto.PublicKey, comment string) {
-	line, err := EncodeAuthorizedKey(pub, "")
+	line, err := MarshalAuthorizedKey(pub, "")
 	if err != nil {
 		t.Fatalf("parsed key does not encode: %v", err)
 	}
@@ -195,9 +198,9 @@ func FuzzParseRFC4716PublicKey(f *testing.F) {
 func FuzzParsePublicKey(f *testing.F) {
 	seedPublic(f)
 	for _, k := range fuzzKeys() {
-		o, _ := EncodeOpenSSHPrivateKey(k, &OpenSSHOptions{Comment: "seed", Rand: zeroReader{}})
+		o, _ := MarshalOpenSSHPrivateKey(k, &OpenSSHOptions{Comment: "seed", Rand: zeroReader{}})
 		f.Add(o)
-		e, _ := EncodeOpenSSHPrivateKey(k, &OpenSSHOptions{Rand: zeroReader{}, Passphrase: []byte("pw"), Rounds: 1})
+		e, _ := MarshalOpenSSHPrivateKey(k, &OpenSSHOptions{Rand: zeroReader{}, Passphrase: []byte("pw"), Rounds: 1})
 		f.Add(e)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -206,6 +209,38 @@ func FuzzParsePublicKey(f *testing.F) {
 			checkPublicRoundTrip(t, pub, c)
 		} else {
 			checkSentinel(t, err)
+		}
+	})
+}
+
+func FuzzParsePKCS1PrivateKey(f *testing.F) {
+	if rk := fuzzRSA(); rk != nil {
+		f.Add(mustPKCS1(rk))
+		der := marshalPKCS1DER(rk)
+		// Swapped primes, which the parser repairs.
+		var k pkcs1PrivateKey
+		asn1.Unmarshal(der, &k)
+		k.P, k.Q = k.Q, k.P
+		if sw, err := asn1.Marshal(k); err == nil {
+			f.Add(encodeArmor("RSA PRIVATE KEY", nil, sw, 64))
+		}
+		f.Add(encodeArmor("RSA PRIVATE KEY", [][2]string{{"Proc-Type", "4,ENCRYPTED"}}, der, 64))
+	}
+	for _, s := range pemSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		key, err := ParsePKCS1PrivateKey(data)
+		if err != nil {
+			checkSentinel(t, err)
+			return
+		}
+		if key.Validate() != nil || key.Primes[0].Cmp(key.Primes[1]) <= 0 {
+			t.Fatal("parsed key is not valid and normalised")
+		}
+		back, err := ParsePKCS1PrivateKey(mustPKCS1(key))
+		if err != nil || !back.Equal(key) {
+			t.Fatalf("round trip: %v", err)
 		}
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
+
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -49,7 +51,7 @@ func testKeys(t testing.TB) []namedKey {
 }
 
 func mustNorm(k *rsa.PrivateKey) *rsa.PrivateKey {
-	n, err := normaliseRSA(k)
+	n, err := keytype.NormaliseRSA(k)
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +79,7 @@ func sshKeygenY(t *testing.T, data []byte, pass string) string {
 
 func authLine(t *testing.T, pub crypto.PublicKey) string {
 	t.Helper()
-	l, err := EncodeAuthorizedKey(pub, "")
+	l, err := MarshalAuthorizedKey(pub, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -27,7 +28,7 @@ func TestOpenSSHUnencryptedInterop(t *testing.T) {
 	n := 0
 	for _, k := range testKeys(t) {
 		for _, comment := range []string{"", "user@host with spaces"} {
-			data, err := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: comment})
+			data, err := MarshalOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: comment})
 			if err != nil {
 				t.Fatal(k.name, err)
 			}
@@ -39,7 +40,7 @@ func TestOpenSSHUnencryptedInterop(t *testing.T) {
 			if comment != "" && !strings.HasSuffix(strings.TrimSpace(got), " "+comment) {
 				t.Errorf("%s: ssh-keygen -y lost the comment: %q", k.name, got)
 			}
-			back, c, err := ParseOpenSSHPrivateKey(data, nil)
+			back, c, err := ParseOpenSSHPrivateKey(data, nil, nil)
 			if err != nil {
 				t.Fatal(k.name, err)
 			}
@@ -102,11 +103,11 @@ func TestOpenSSHPaddingAndCheckints(t *testing.T) {
 	for _, k := range testKeys(t) {
 		for clen := 0; clen < 8; clen++ {
 			comment := strings.Repeat("c", clen)
-			a, err := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
+			a, err := MarshalOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
+			b, _ := MarshalOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: comment, Rand: zeroReader{}})
 			if !bytes.Equal(a, b) {
 				t.Fatal("same Rand gave different output")
 			}
@@ -138,7 +139,7 @@ func TestOpenSSHPaddingAndCheckints(t *testing.T) {
 
 func TestOpenSSHRSAIqmp(t *testing.T) {
 	k := testKeys(t)[0].key.(*rsa.PrivateKey)
-	data, err := EncodeOpenSSHPrivateKey(k, nil)
+	data, err := MarshalOpenSSHPrivateKey(k, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestPKCS1Interop(t *testing.T) {
 	testtool.Require(t, "ssh-keygen")
 	for _, k := range testKeys(t)[:2] {
 		rk := k.key.(*rsa.PrivateKey)
-		data := EncodePKCS1PrivateKey(rk)
+		data := mustPKCS1(rk)
 		want := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)})
 		if !bytes.Equal(data, want) {
 			t.Errorf("%s: PKCS#1 differs from crypto/x509's", k.name)
@@ -182,7 +183,7 @@ func TestPKCS1Interop(t *testing.T) {
 func TestAuthorizedKeyInterop(t *testing.T) {
 	testtool.Require(t, "ssh-keygen")
 	for _, k := range testKeys(t) {
-		line, err := EncodeAuthorizedKey(k.key.Public(), "me@there")
+		line, err := MarshalAuthorizedKey(k.key.Public(), "me@there")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,12 +193,12 @@ func TestAuthorizedKeyInterop(t *testing.T) {
 		// ssh-keygen -l reads the line; its SHA256 must match ours.
 		p := testtool.WriteFile(t, "k.pub", line)
 		out := string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p))
-		blob, _ := sshwire.MarshalPublicKey(k.key.Public())
+		blob, _ := keytype.MarshalPublicKey(k.key.Public())
 		if !strings.Contains(out, sha256b64(blob)) || !strings.Contains(out, "me@there") {
 			t.Errorf("%s: ssh-keygen -l = %q", k.name, out)
 		}
 		// ssh-keygen's own line (from -y of our private key) parses back.
-		priv, _ := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: "x y"})
+		priv, _ := MarshalOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: "x y"})
 		pub, c, err := ParseAuthorizedKey([]byte(sshKeygenY(t, priv, "")))
 		if err != nil || c != "x y" || !publicEqual(pub, k.key.Public()) {
 			t.Errorf("%s: parse ssh-keygen line: %v %q", k.name, err, c)

@@ -5,24 +5,18 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/md5"
 	"crypto/pbkdf2"
-	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/hex"
 	"fmt"
 	"hash"
-	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // Object identifiers (RFC 8017, RFC 5480, RFC 8410, RFC 8018).
@@ -126,68 +120,15 @@ func curveFromOID(oid asn1.ObjectIdentifier) elliptic.Curve {
 	return nil
 }
 
-// checkSigner accepts the key types keyforge handles.
+// checkSigner accepts the key types keyforge handles, normalised.
 func checkSigner(key any) (crypto.Signer, error) {
-	switch k := key.(type) {
-	case *rsa.PrivateKey:
-		return normaliseRSA(k)
-	case ed25519.PrivateKey:
-		return k, nil
-	case *ecdsa.PrivateKey:
-		if curveName(k.Curve) == "" {
-			return nil, unsupported("ECDSA " + k.Curve.Params().Name)
-		}
-		return k, nil
-	}
-	return nil, unsupportedGo(key)
+	k, err := keytype.CheckSigner(key)
+	return k, wrapKey(err)
 }
 
-func curveName(c elliptic.Curve) string {
-	switch c {
-	case elliptic.P256(), elliptic.P384(), elliptic.P521():
-		return c.Params().Name
-	}
-	return ""
-}
-
-// sec1Key is the head of RFC 5915 ECPrivateKey, enough to name the curve.
-type sec1Key struct {
-	Version    int
-	PrivateKey []byte
-	Curve      asn1.ObjectIdentifier `asn1:"optional,explicit,tag:0"`
-	PublicKey  asn1.BitString        `asn1:"optional,explicit,tag:1"`
-}
-
-// parseSEC1DER reads an "EC PRIVATE KEY" (RFC 5915) on P-256/384/521,
-// checking the embedded public key, when present, against the scalar.
-func parseSEC1DER(der []byte) (crypto.Signer, error) {
-	var k sec1Key
-	rest, err := asn1.Unmarshal(der, &k)
-	if err != nil || len(rest) != 0 {
-		return nil, malformed("bad SEC1 ECPrivateKey")
-	}
-	if curveFromOID(k.Curve) == nil {
-		if len(k.Curve) == 0 {
-			return nil, malformed("SEC1 key without a named curve")
-		}
-		return nil, unsupported(oidName(k.Curve))
-	}
-	key, err := x509.ParseECPrivateKey(der)
-	if err != nil {
-		return nil, malformed("bad SEC1 key: %v", err)
-	}
-	if len(k.PublicKey.Bytes) > 0 {
-		want, err := ecdsa.ParseUncompressedPublicKey(key.Curve, k.PublicKey.Bytes)
-		if err != nil || !want.Equal(&key.PublicKey) {
-			return nil, malformed("SEC1 public key does not match the private scalar")
-		}
-	}
-	return checkSigner(key)
-}
-
-// EncodePKCS8PrivateKey returns key as an unencrypted PKCS#8 "PRIVATE KEY"
+// MarshalPKCS8PrivateKey returns key as an unencrypted PKCS#8 "PRIVATE KEY"
 // PEM block with 64-column lines, as `openssl genpkey` writes it.
-func EncodePKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
+func MarshalPKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
 	if _, err := checkSigner(key); err != nil {
 		return nil, err
 	}
@@ -196,19 +137,6 @@ func EncodePKCS8PrivateKey(key crypto.Signer) ([]byte, error) {
 		return nil, fmt.Errorf("pemenc: %w", err)
 	}
 	return encodeArmor("PRIVATE KEY", nil, der, 64), nil
-}
-
-// EncodeSEC1PrivateKey returns an ECDSA key as a SEC1 "EC PRIVATE KEY"
-// PEM block (the form `openssl ec` writes).
-func EncodeSEC1PrivateKey(key *ecdsa.PrivateKey) ([]byte, error) {
-	if _, err := checkSigner(key); err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("pemenc: %w", err)
-	}
-	return encodeArmor("EC PRIVATE KEY", nil, der, 64), nil
 }
 
 // RFC 8018 structures for encrypted PKCS#8.
@@ -229,6 +157,14 @@ type pbkdf2Params struct {
 	PRF       pkix.AlgorithmIdentifier `asn1:"optional"`
 }
 
+// isEncryptedPKCS8 reports whether der has the shape of an
+// EncryptedPrivateKeyInfo (a PrivateKeyInfo starts with an INTEGER).
+func isEncryptedPKCS8(der []byte) bool {
+	var e encryptedPKCS8
+	rest, err := asn1.Unmarshal(der, &e)
+	return err == nil && len(rest) == 0 && len(e.Algo.Algorithm) > 0
+}
+
 // decryptPKCS8 opens an EncryptedPrivateKeyInfo (PBES2, PBKDF2 with
 // HMAC-SHA1/SHA2, AES-CBC or DES-EDE3-CBC) and returns the PrivateKeyInfo DER.
 func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
@@ -237,14 +173,17 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 		return nil, malformed("bad EncryptedPrivateKeyInfo")
 	}
 	if !e.Algo.Algorithm.Equal(oidPBES2) {
-		return nil, fmt.Errorf("%w: encryption scheme %s (only PBES2)", ErrUnsupportedKeyType, sshwire.Quote(e.Algo.Algorithm.String()))
+		return decryptLegacyPKCS8(&e, passphrase, opts) // PKCS#12 PBE, PBES1
 	}
 	var p pbes2Params
 	if rest, err := asn1.Unmarshal(e.Algo.Parameters.FullBytes, &p); err != nil || len(rest) != 0 {
 		return nil, malformed("bad PBES2 parameters")
 	}
+	if p.KDF.Algorithm.Equal(oidScrypt) {
+		return decryptScryptPBES2(&e, &p, passphrase, opts)
+	}
 	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
-		return nil, fmt.Errorf("%w: KDF %s (only PBKDF2)", ErrUnsupportedKeyType, sshwire.Quote(p.KDF.Algorithm.String()))
+		return nil, unsupportedEncryption("PBES2 KDF", p.KDF.Algorithm)
 	}
 	var kp pbkdf2Params
 	if rest, err := asn1.Unmarshal(p.KDF.Parameters.FullBytes, &kp); err != nil || len(rest) != 0 {
@@ -263,7 +202,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	case prf.Equal(oidHMACSHA512):
 		h = sha512.New
 	default:
-		return nil, fmt.Errorf("%w: PBKDF2 PRF %s", ErrUnsupportedKeyType, sshwire.Quote(prf.String()))
+		return nil, unsupportedEncryption("PBKDF2 PRF", prf)
 	}
 	var keyLen int
 	var newBlock func([]byte) (cipher.Block, error)
@@ -277,7 +216,7 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	case s.Equal(oidDESEDE3CBC):
 		keyLen, newBlock = 24, des.NewTripleDESCipher
 	default:
-		return nil, fmt.Errorf("%w: cipher %s", ErrUnsupportedKeyType, sshwire.Quote(s.String()))
+		return nil, unsupportedEncryption("PBES2 cipher", s)
 	}
 	var iv []byte
 	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 {
@@ -303,80 +242,4 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 		return nil, fmt.Errorf("pemenc: PBKDF2: %w", err)
 	}
 	return cbcDecrypt(newBlock, key, iv, e.Data)
-}
-
-// cbcDecrypt decrypts and strips PKCS#7 padding; bad padding almost always
-// means a wrong passphrase.
-func cbcDecrypt(newBlock func([]byte) (cipher.Block, error), key, iv, ct []byte) ([]byte, error) {
-	b, err := newBlock(key)
-	if err != nil {
-		return nil, fmt.Errorf("pemenc: %w", err)
-	}
-	bs := b.BlockSize()
-	if len(iv) != bs {
-		return nil, malformed("IV of %d bytes for a %d-byte block cipher", len(iv), bs)
-	}
-	if len(ct) == 0 || len(ct)%bs != 0 {
-		return nil, malformed("ciphertext of %d bytes is not a multiple of %d", len(ct), bs)
-	}
-	out := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(b, iv).CryptBlocks(out, ct)
-	n := int(out[len(out)-1])
-	if n == 0 || n > bs {
-		return nil, ErrIncorrectPassphrase
-	}
-	for _, p := range out[len(out)-n:] {
-		if int(p) != n {
-			return nil, ErrIncorrectPassphrase
-		}
-	}
-	return out[:len(out)-n], nil
-}
-
-// decryptLegacyPEM opens an RFC 1421 "Proc-Type: 4,ENCRYPTED" block, whose
-// key is OpenSSL's EVP_BytesToKey(MD5, salt = IV[:8], count 1).
-func decryptLegacyPEM(b *block, passphrase []byte) ([]byte, error) {
-	pt, _ := b.header("Proc-Type")
-	if strings.ReplaceAll(pt, " ", "") != "4,ENCRYPTED" {
-		return nil, malformed("unknown Proc-Type %s", sshwire.Quote(pt))
-	}
-	dek, ok := b.header("DEK-Info")
-	if !ok {
-		return nil, malformed("encrypted PEM without DEK-Info")
-	}
-	alg, ivHex, _ := strings.Cut(dek, ",")
-	var keyLen int
-	var newBlock func([]byte) (cipher.Block, error)
-	switch strings.ToUpper(strings.TrimSpace(alg)) {
-	case "AES-128-CBC":
-		keyLen, newBlock = 16, aes.NewCipher
-	case "AES-192-CBC":
-		keyLen, newBlock = 24, aes.NewCipher
-	case "AES-256-CBC":
-		keyLen, newBlock = 32, aes.NewCipher
-	case "DES-EDE3-CBC":
-		keyLen, newBlock = 24, des.NewTripleDESCipher
-	case "DES-CBC":
-		keyLen, newBlock = 8, des.NewCipher
-	default:
-		return nil, fmt.Errorf("%w: PEM cipher %s", ErrUnsupportedKeyType, sshwire.Quote(alg))
-	}
-	iv, err := hex.DecodeString(strings.TrimSpace(ivHex))
-	if err != nil || len(iv) < 8 {
-		return nil, malformed("bad DEK-Info IV")
-	}
-	if passphrase == nil {
-		return nil, ErrPassphraseRequired
-	}
-	// EVP_BytesToKey: D_i = MD5(D_{i-1} ‖ pass ‖ salt), key = D_1 ‖ D_2 ‖ …
-	var key, prev []byte
-	for len(key) < keyLen {
-		h := md5.New()
-		h.Write(prev)
-		h.Write(passphrase)
-		h.Write(iv[:8])
-		prev = h.Sum(nil)
-		key = append(key, prev...)
-	}
-	return cbcDecrypt(newBlock, key[:keyLen], iv, b.Bytes)
 }

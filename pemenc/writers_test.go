@@ -40,7 +40,7 @@ func TestOpenSSHEncryptedInterop(t *testing.T) {
 		if i == 0 {
 			rounds = 0 // the default, 24
 		}
-		data, err := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: "enc " + k.name, Passphrase: []byte("old pass"), Rounds: rounds})
+		data, err := MarshalOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: "enc " + k.name, Passphrase: []byte("old pass"), Rounds: rounds})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,11 +64,11 @@ func TestOpenSSHEncryptedInterop(t *testing.T) {
 		if _, _, _, r := opensshHeader(t, re); r != 3 {
 			t.Fatalf("ssh-keygen wrote %d rounds", r)
 		}
-		back, comment, err := ParseOpenSSHPrivateKey(re, []byte("new pass"))
+		back, comment, err := ParseOpenSSHPrivateKey(re, []byte("new pass"), nil)
 		if err != nil || comment != "enc "+k.name || !eqPriv(back, k.key) {
 			t.Fatalf("%s: reading ssh-keygen's re-encryption: %v %q", k.name, err, comment)
 		}
-		if _, _, err := ParseOpenSSHPrivateKey(re, []byte("old pass")); err != ErrIncorrectPassphrase {
+		if _, _, err := ParseOpenSSHPrivateKey(re, []byte("old pass"), nil); err != ErrIncorrectPassphrase {
 			t.Errorf("old passphrase: %v", err)
 		}
 		n++
@@ -80,17 +80,17 @@ func TestPKCS8AndSEC1WriterInterop(t *testing.T) {
 	testtool.Require(t, "openssl")
 	testtool.Require(t, "ssh-keygen")
 	for _, k := range testKeys(t) {
-		data, err := EncodePKCS8PrivateKey(k.key)
+		data, err := MarshalPKCS8PrivateKey(k.key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkArmour(t, data, "PRIVATE KEY", 64)
 		p := testtool.WriteFile(t, "k.pem", data)
-		pkix, _ := EncodePKIXPublicKey(k.key.Public())
+		pkix, _ := MarshalPKIXPublicKey(k.key.Public())
 		if got := testtool.Run(t, nil, "openssl", "pkey", "-in", p, "-pubout"); !bytes.Equal(got, pkix) {
 			t.Errorf("%s: openssl pkey -pubout = %s, want %s", k.name, got, pkix)
 		}
-		back, _, err := ParsePrivateKey(data, nil)
+		back, _, err := ParsePrivateKey(data, nil, nil)
 		if err != nil || !eqPriv(back, k.key) {
 			t.Fatalf("%s: round trip: %v", k.name, err)
 		}
@@ -101,13 +101,13 @@ func TestPKCS8AndSEC1WriterInterop(t *testing.T) {
 				t.Errorf("openssl rsa -check: %s", out)
 			}
 			// openssl's own PKCS#1 → PKCS#8 conversion gives the same bytes.
-			p1 := testtool.WriteFile(t, "k1.pem", EncodePKCS1PrivateKey(kk))
+			p1 := testtool.WriteFile(t, "k1.pem", mustPKCS1(kk))
 			if got := testtool.Run(t, nil, "openssl", "pkcs8", "-topk8", "-nocrypt", "-in", p1); !bytes.Equal(got, data) {
 				t.Errorf("%s: openssl pkcs8 -topk8 differs from ours", k.name)
 			}
 		case *ecdsa.PrivateKey:
 			testtool.Run(t, nil, "openssl", "ec", "-in", p, "-check", "-noout")
-			sec1, err := EncodeSEC1PrivateKey(kk)
+			sec1, err := MarshalSEC1PrivateKey(kk)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func TestPublicWritersInterop(t *testing.T) {
 			comments = append(comments, longest)
 		}
 		for _, comment := range comments {
-			r, err := EncodeRFC4716PublicKey(pub, comment)
+			r, err := MarshalRFC4716PublicKey(pub, comment)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,10 +172,10 @@ func TestPublicWritersInterop(t *testing.T) {
 				t.Errorf("%s: RFC 4716 round trip: %v %q", k.name, err, c)
 			}
 		}
-		if _, err := EncodeRFC4716PublicKey(pub, longest+"x"); err == nil {
+		if _, err := MarshalRFC4716PublicKey(pub, longest+"x"); err == nil {
 			t.Errorf("%s: a comment header longer than ssh-keygen reads was written", k.name)
 		}
-		pk, err := EncodePKIXPublicKey(pub)
+		pk, err := MarshalPKIXPublicKey(pub)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,9 +201,9 @@ func TestParsePublicKeyToolForms(t *testing.T) {
 	testtool.Require(t, "ssh-keygen")
 	n := 0
 	for _, k := range testKeys(t) {
-		priv, _ := EncodeOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: "tool form"})
+		priv, _ := MarshalOpenSSHPrivateKey(k.key, &OpenSSHOptions{Comment: "tool form"})
 		p := testtool.WriteFile(t, "k", priv)
-		pkcs8, _ := EncodePKCS8PrivateKey(k.key)
+		pkcs8, _ := MarshalPKCS8PrivateKey(k.key)
 		p8 := testtool.WriteFile(t, "k8", pkcs8)
 		forms := map[string][]byte{
 			"ssh-keygen -y":          testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p),

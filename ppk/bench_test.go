@@ -20,7 +20,7 @@ func BenchmarkDecryptDefault(b *testing.B) {
 	f := filepath.Join(filepath.Dir(pass), "default.ppk")
 	testtool.Run(b, nil, "puttygen", "-t", "ed25519", "-C", "bench", "--new-passphrase", pass, "-o", f, "-q")
 	data := readFile(b, f)
-	k, err := Decode(data, []byte(matrixPass), nil)
+	k, err := Parse(data, []byte(matrixPass), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func BenchmarkDecryptDefault(b *testing.B) {
 	var ours, theirs time.Duration
 	b.Run("keyforge", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := Decode(data, []byte(matrixPass), nil); err != nil {
+			if _, err := Parse(data, []byte(matrixPass), nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 )
 
 // PuTTY's limits (sshpubk.c): a key blob of at most 256 KiB, so fewer than
@@ -246,15 +246,18 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	if f.alg == "" || s.pos >= len(s.b) {
 		return nil, malformed("truncated file")
 	}
-	if !supportedAlg(f.alg) {
+	if !keytype.Supported(f.alg) {
 		return nil, unsupported(f.alg)
 	}
 	var err error
 	if f.encryption, err = s.field("Encryption"); err != nil {
 		return nil, err
 	}
+	if s.pos >= len(s.b) {
+		return nil, malformed("truncated file")
+	}
 	if f.encryption != EncryptionNone && f.encryption != EncryptionAES {
-		return nil, malformed("unknown encryption %s", sshwire.Quote(f.encryption))
+		return nil, fmt.Errorf("%w %s", ErrUnsupportedEncryption, keytype.Quote(f.encryption))
 	}
 	if f.comment, err = s.field("Comment"); err != nil {
 		return nil, err
@@ -271,11 +274,14 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 		if err != nil {
 			return nil, err
 		}
+		if s.pos >= len(s.b) {
+			return nil, malformed("truncated file")
+		}
 		switch v {
 		case Argon2id, Argon2i, Argon2d:
 			p.kdf = v
 		default:
-			return nil, malformed("unknown key derivation %s", sshwire.Quote(v))
+			return nil, fmt.Errorf("%w: key derivation %s", ErrUnsupportedEncryption, keytype.Quote(v))
 		}
 		for _, x := range []struct {
 			name string
@@ -310,9 +316,9 @@ func parse(data []byte, publicOnly bool) (*file, error) {
 	return f, nil
 }
 
-// DecodePublic reads the public half of a PPK file without a passphrase,
+// ParsePublic reads the public half of a PPK file without a passphrase,
 // like puttygen -l: it stops after the public blob and checks no MAC.
-func DecodePublic(data []byte) (*Key, error) {
+func ParsePublic(data []byte) (*Key, error) {
 	f, err := parse(data, true)
 	if err != nil {
 		return nil, err
@@ -324,10 +330,10 @@ func DecodePublic(data []byte) (*Key, error) {
 	return &Key{Version: f.version, Algorithm: f.alg, Encryption: f.encryption, Comment: f.comment, PublicKey: pub}, nil
 }
 
-// Decode reads a PPK file. passphrase is ignored for unencrypted files; for
+// Parse reads a PPK file. passphrase is ignored for unencrypted files; for
 // encrypted ones nil gives ErrPassphraseRequired (an empty non-nil
 // passphrase is tried as such, the same rule as package pemenc). opts may be nil for the default ceilings.
-func Decode(data, passphrase []byte, opts *DecodeOptions) (*Key, error) {
+func Parse(data, passphrase []byte, opts *ParseOptions) (*Key, error) {
 	f, err := parse(data, false)
 	if err != nil {
 		return nil, err

@@ -13,15 +13,15 @@ import (
 	"time"
 )
 
-// Encode writes key (*rsa.PrivateKey, ed25519.PrivateKey or
+// Marshal writes key (*rsa.PrivateKey, ed25519.PrivateKey or
 // *ecdsa.PrivateKey on P-256/384/521) as a PPK file, byte for byte as
 // puttygen 0.78 would: LF line ends and a final "\n". With a passphrase the
 // file is encrypted with aes256-cbc; for version 3 its Argon2 parameters
-// come from opts (see EncodeOptions for the defaults) and must pass PuTTY's
-// rules and the default DecodeOptions ceilings, so that every file Encode
+// come from opts (see MarshalOptions for the defaults) and must pass PuTTY's
+// rules and the default ParseOptions ceilings, so that every file Marshal
 // writes can be read back with default options.
-func Encode(key crypto.Signer, opts *EncodeOptions) ([]byte, error) {
-	var o EncodeOptions
+func Marshal(key crypto.Signer, opts *MarshalOptions) ([]byte, error) {
+	var o MarshalOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -93,7 +93,7 @@ func writeLines(b *bytes.Buffer, name string, data []byte) {
 }
 
 // encodeParams fills in the version 3 KDF defaults.
-func encodeParams(o *EncodeOptions) (*argon2Params, error) {
+func encodeParams(o *MarshalOptions) (*argon2Params, error) {
 	p := &argon2Params{kdf: DefaultKDF, memory: o.Memory, passes: o.Passes, parallelism: o.Parallelism}
 	if o.KDF != "" {
 		n, ok := kdfName(o.KDF)
@@ -127,7 +127,7 @@ func encodeParams(o *EncodeOptions) (*argon2Params, error) {
 	if err := p.checkPuTTY(); err != nil {
 		return nil, err
 	}
-	// Write nothing Decode's default ceilings would refuse (this also keeps
+	// Write nothing Parse's default ceilings would refuse (this also keeps
 	// absurd caller values from allocating terabytes).
 	if err := p.checkCeilings(nil); err != nil {
 		return nil, err

@@ -13,13 +13,13 @@ import (
 // KeyFormat ppk, and read it back.
 func Example() {
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, 32))
-	data, err := ppk.Encode(key, &ppk.EncodeOptions{Comment: "demo"})
+	data, err := ppk.Marshal(key, &ppk.MarshalOptions{Comment: "demo"})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Print(string(data))
 
-	k, err := ppk.Decode(data, nil, nil)
+	k, err := ppk.Parse(data, nil, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -40,9 +40,9 @@ func Example() {
 // Encrypt with explicit Argon2 parameters and salt (reproducible output;
 // leave Salt and Passes zero to get a random salt and puttygen's pass
 // calibration), then tell a wrong passphrase from a right one.
-func ExampleEncode_encrypted() {
+func ExampleMarshal_encrypted() {
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{2}, 32))
-	data, err := ppk.Encode(key, &ppk.EncodeOptions{
+	data, err := ppk.Marshal(key, &ppk.MarshalOptions{
 		Comment:    "encrypted",
 		Passphrase: []byte("correct horse"),
 		KDF:        ppk.Argon2d,
@@ -55,10 +55,10 @@ func ExampleEncode_encrypted() {
 	}
 	fmt.Print(string(data))
 
-	_, err = ppk.Decode(data, []byte("wrong"), nil)
+	_, err = ppk.Parse(data, []byte("wrong"), nil)
 	fmt.Println(errors.Is(err, ppk.ErrIncorrectPassphrase))
-	pub, _ := ppk.DecodePublic(data) // no passphrase needed
-	k, _ := ppk.Decode(data, []byte("correct horse"), nil)
+	pub, _ := ppk.ParsePublic(data) // no passphrase needed
+	k, _ := ppk.Parse(data, []byte("correct horse"), nil)
 	fmt.Println(pub.Comment, k.KDF, k.Memory, k.Passes, k.PrivateKey.(ed25519.PrivateKey).Equal(key))
 	// Output:
 	// PuTTY-User-Key-File-3: ssh-ed25519
@@ -80,10 +80,10 @@ func ExampleEncode_encrypted() {
 }
 
 // Refuse files whose key derivation would need more than 64 MiB.
-func ExampleDecode_ceilings() {
+func ExampleParse_ceilings() {
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, 32))
-	data, _ := ppk.Encode(key, &ppk.EncodeOptions{Passphrase: []byte("p"), Memory: 131072, Passes: 1})
-	_, err := ppk.Decode(data, []byte("p"), &ppk.DecodeOptions{MaxMemory: 65536})
+	data, _ := ppk.Marshal(key, &ppk.MarshalOptions{Passphrase: []byte("p"), Memory: 131072, Passes: 1})
+	_, err := ppk.Parse(data, []byte("p"), &ppk.ParseOptions{MaxMemory: 65536})
 	fmt.Println(errors.Is(err, ppk.ErrUnsafeKDF))
 	// Output: true
 }

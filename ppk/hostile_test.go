@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
@@ -25,7 +26,7 @@ var testSeed = bytes.Repeat([]byte{0x42}, 32)
 // smallEncrypted is a v3 Argon2id file with tiny parameters.
 func smallEncrypted(t testing.TB) []byte {
 	t.Helper()
-	data, err := Encode(ed25519.NewKeyFromSeed(testSeed), &EncodeOptions{
+	data, err := Marshal(ed25519.NewKeyFromSeed(testSeed), &MarshalOptions{
 		Comment: "hostile", Passphrase: []byte("pw"), KDF: Argon2id, Memory: 8, Passes: 1, Parallelism: 1,
 		Salt: bytes.Repeat([]byte{1}, 16),
 	})
@@ -37,7 +38,7 @@ func smallEncrypted(t testing.TB) []byte {
 
 func smallPlain(t testing.TB) []byte {
 	t.Helper()
-	data, err := Encode(ed25519.NewKeyFromSeed(testSeed), &EncodeOptions{Comment: "plain"})
+	data, err := Marshal(ed25519.NewKeyFromSeed(testSeed), &MarshalOptions{Comment: "plain"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,19 +72,20 @@ func TestHostile(t *testing.T) {
 	cases := []struct {
 		name string
 		data []byte
-		opts *DecodeOptions
+		opts *ParseOptions
 		want error
 	}{
 		{"memory 2^32-1", setHeader(enc, "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
-		{"memory over 1 GiB", setHeader(enc, "Argon2-Memory", "1048577"), nil, ErrUnsafeKDF},
-		{"memory over caller ceiling", enc, &DecodeOptions{MaxMemory: 4}, ErrUnsafeKDF},
+		{"memory over 256 MiB", setHeader(enc, "Argon2-Memory", "262145"), nil, ErrUnsafeKDF},
+		{"memory over caller ceiling", enc, &ParseOptions{MaxMemory: 4}, ErrUnsafeKDF},
 		{"passes 0", setHeader(enc, "Argon2-Passes", "0"), nil, ErrUnsafeKDF},
 		{"passes 2^32-1", setHeader(enc, "Argon2-Passes", "4294967295"), nil, ErrUnsafeKDF},
-		{"passes over caller ceiling", setHeader(enc, "Argon2-Passes", "3"), &DecodeOptions{MaxPasses: 2}, ErrUnsafeKDF},
+		{"passes over caller ceiling", setHeader(enc, "Argon2-Passes", "3"), &ParseOptions{MaxPasses: 2}, ErrUnsafeKDF},
 		{"memory × passes", setHeader(setHeader(enc, "Argon2-Memory", "1048576"), "Argon2-Passes", "3"), nil, ErrUnsafeKDF},
 		{"1 GiB × 2 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "1048576"), "Argon2-Passes", "2"), nil, ErrUnsafeKDF},
-		{"8 MiB × 129 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "8192"), "Argon2-Passes", "129"), nil, ErrUnsafeKDF},
-		{"work over caller ceiling", setHeader(enc, "Argon2-Passes", "100"), &DecodeOptions{MaxWork: 799}, ErrUnsafeKDF},
+		{"8 MiB × 65 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "8192"), "Argon2-Passes", "65"), nil, ErrUnsafeKDF},
+		{"256 MiB × 3 passes (over DefaultMaxWork)", setHeader(setHeader(enc, "Argon2-Memory", "262144"), "Argon2-Passes", "3"), nil, ErrUnsafeKDF},
+		{"work over caller ceiling", setHeader(enc, "Argon2-Passes", "100"), &ParseOptions{MaxWork: 799}, ErrUnsafeKDF},
 		{"parallelism 0", setHeader(enc, "Argon2-Parallelism", "0"), nil, ErrUnsafeKDF},
 		{"parallelism 2^24", setHeader(setHeader(enc, "Argon2-Parallelism", "16777216"), "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
 		{"parallelism 2^24-1", setHeader(setHeader(enc, "Argon2-Parallelism", "16777215"), "Argon2-Memory", "4294967295"), nil, ErrUnsafeKDF},
@@ -92,8 +94,8 @@ func TestHostile(t *testing.T) {
 		{"passes 2^32", setHeader(enc, "Argon2-Passes", "4294967296"), nil, ErrMalformed},
 		{"passes negative", setHeader(enc, "Argon2-Passes", "-1"), nil, ErrMalformed},
 		{"memory empty", setHeader(enc, "Argon2-Memory", ""), nil, ErrMalformed},
-		{"unknown KDF", setHeader(enc, "Key-Derivation", "scrypt"), nil, ErrMalformed},
-		{"KDF case", setHeader(enc, "Key-Derivation", "argon2id"), nil, ErrMalformed},
+		{"unknown KDF", setHeader(enc, "Key-Derivation", "scrypt"), nil, ErrUnsupportedEncryption},
+		{"KDF case", setHeader(enc, "Key-Derivation", "argon2id"), nil, ErrUnsupportedEncryption},
 		{"salt not hex", setHeader(enc, "Argon2-Salt", "zz"), nil, ErrMalformed},
 		{"salt odd length", setHeader(enc, "Argon2-Salt", "abc"), nil, ErrMalformed},
 		{"huge Public-Lines", setHeader(plain, "Public-Lines", "99999999999999999999999"), nil, ErrMalformed},
@@ -119,24 +121,24 @@ func TestHostile(t *testing.T) {
 		{"base64 line not multiple of 4", bytes.Replace(plain, []byte("Private-Lines: 1\nAAAA"), []byte("Private-Lines: 1\nAAA"), 1), nil, ErrMalformed},
 		{"base64 line of 68", bytes.Replace(plain, []byte("Private-Lines: 1\n"), []byte("Private-Lines: 1\nAAAAAAAAAAAAAAAAAAAA"), 1), nil, ErrMalformed},
 		{"base64 bad char", bytes.Replace(plain, []byte("Private-Lines: 1\nAAAA"), []byte("Private-Lines: 1\nAA*A"), 1), nil, ErrMalformed},
-		{"unknown encryption", setHeader(plain, "Encryption", "aes128-ctr"), nil, ErrMalformed},
+		{"unknown encryption", setHeader(plain, "Encryption", "aes128-ctr"), nil, ErrUnsupportedEncryption},
 		{"ssh-dss", bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte("ssh-dss\n"), 1), nil, ErrUnsupportedKeyType},
 		{"ssh-ed448", bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte("ssh-ed448\n"), 1), nil, ErrUnsupportedKeyType},
 		{"certificate", bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte("ssh-ed25519-cert-v01@openssh.com\n"), 1), nil, ErrUnsupportedKeyType},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Decode(c.data, []byte("pw"), c.opts)
+			_, err := Parse(c.data, []byte("pw"), c.opts)
 			if !errors.Is(err, c.want) {
-				t.Fatalf("Decode: %v, want %v", err, c.want)
+				t.Fatalf("Parse: %v, want %v", err, c.want)
 			}
 			if strings.Contains(err.Error(), "pw") {
 				t.Errorf("error mentions the passphrase: %v", err)
 			}
-			// DecodePublic reads only up to the public blob, as puttygen -l.
+			// ParsePublic reads only up to the public blob, as puttygen -l.
 			if strings.Contains(c.name, "Public-Lines") || strings.HasPrefix(c.name, "version") || c.want == ErrUnsupportedKeyType {
-				if _, err := DecodePublic(c.data); !errors.Is(err, c.want) {
-					t.Errorf("DecodePublic: %v, want %v", err, c.want)
+				if _, err := ParsePublic(c.data); !errors.Is(err, c.want) {
+					t.Errorf("ParsePublic: %v, want %v", err, c.want)
 				}
 			}
 		})
@@ -148,12 +150,12 @@ func TestHostile(t *testing.T) {
 func TestTruncated(t *testing.T) {
 	for _, data := range [][]byte{smallPlain(t), smallEncrypted(t)} {
 		for n := 0; n < len(data)-1; n++ {
-			_, err := Decode(data[:n], []byte("pw"), nil)
+			_, err := Parse(data[:n], []byte("pw"), nil)
 			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrMAC) {
 				t.Fatalf("prefix of %d bytes: %v", n, err)
 			}
 		}
-		if _, err := Decode(data[:len(data)-1], []byte("pw"), nil); err != nil {
+		if _, err := Parse(data[:len(data)-1], []byte("pw"), nil); err != nil {
 			t.Errorf("without final newline: %v", err)
 		}
 	}
@@ -162,18 +164,18 @@ func TestTruncated(t *testing.T) {
 func TestUnsupportedNamesType(t *testing.T) {
 	plain := smallPlain(t)
 	for _, alg := range []string{"ssh-dss", "ssh-ed448", "ssh-rsa-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com"} {
-		_, err := Decode(bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte(alg+"\n"), 1), nil, nil)
+		_, err := Parse(bytes.Replace(plain, []byte("ssh-ed25519\n"), []byte(alg+"\n"), 1), nil, nil)
 		if !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), alg) {
 			t.Errorf("%s: %v", alg, err)
 		}
 	}
-	// Keys the caller passes to Encode.
-	if _, err := Encode(ed25519PrivateKeyBadLen{}, nil); !errors.Is(err, ErrUnsupportedKeyType) {
-		t.Errorf("Encode of an unknown signer: %v", err)
+	// Keys the caller passes to Marshal.
+	if _, err := Marshal(ed25519PrivateKeyBadLen{}, nil); !errors.Is(err, ErrUnsupportedKeyType) {
+		t.Errorf("Marshal of an unknown signer: %v", err)
 	}
 	k224, _ := ecdsa.GenerateKey(elliptic.P224(), zeroReader{})
-	if _, err := Encode(k224, nil); !errors.Is(err, ErrUnsupportedKeyType) {
-		t.Errorf("Encode of P-224: %v", err)
+	if _, err := Marshal(k224, nil); !errors.Is(err, ErrUnsupportedKeyType) {
+		t.Errorf("Marshal of P-224: %v", err)
 	}
 }
 
@@ -189,8 +191,8 @@ func TestPuttygenUnsupported(t *testing.T) {
 		testtool.Run(t, nil, "puttygen", args...)
 		data := readFile(t, out)
 		for _, f := range []func() error{
-			func() error { _, err := Decode(data, nil, nil); return err },
-			func() error { _, err := DecodePublic(data); return err },
+			func() error { _, err := Parse(data, nil, nil); return err },
+			func() error { _, err := ParsePublic(data); return err },
 		} {
 			if err := f(); !errors.Is(err, ErrUnsupportedKeyType) || !strings.Contains(err.Error(), c.alg) {
 				t.Errorf("%s: %v", c.typ, err)
@@ -216,7 +218,7 @@ func TestLineEndings(t *testing.T) {
 	m := getMatrix(t)
 	key := ed25519.NewKeyFromSeed(testSeed)
 	comment := "  spaced\tcomment  "
-	base, err := Encode(key, &EncodeOptions{Comment: comment, Passphrase: []byte(matrixPass), Memory: 8, Passes: 1})
+	base, err := Marshal(key, &MarshalOptions{Comment: comment, Passphrase: []byte(matrixPass), Memory: 8, Passes: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +231,7 @@ func TestLineEndings(t *testing.T) {
 	}
 	for name, data := range variants {
 		t.Run(name, func(t *testing.T) {
-			k, err := Decode(data, []byte(matrixPass), nil)
+			k, err := Parse(data, []byte(matrixPass), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -250,17 +252,17 @@ func TestLenientNumbers(t *testing.T) {
 	for _, v := range []string{"+1", " 1", "\t01", "001"} {
 		for _, h := range []string{"Private-Lines", "Argon2-Passes", "Argon2-Parallelism"} {
 			data := setHeader(enc, h, v)
-			if _, err := Decode(data, []byte("pw"), nil); err != nil {
+			if _, err := Parse(data, []byte("pw"), nil); err != nil {
 				t.Errorf("%s: %q: %v", h, v, err)
 			}
 		}
 	}
 	for _, v := range []string{"1 ", "1x", "0x1", "-1", "+", " ", "++1"} {
-		if _, err := Decode(setHeader(enc, "Argon2-Passes", v), []byte("pw"), nil); !errors.Is(err, ErrMalformed) {
+		if _, err := Parse(setHeader(enc, "Argon2-Passes", v), []byte("pw"), nil); !errors.Is(err, ErrMalformed) {
 			t.Errorf("passes %q: %v", v, err)
 		}
 	}
-	if _, err := Decode(setHeader(enc, "Argon2-Passes", "-0"), []byte("pw"), nil); !errors.Is(err, ErrUnsafeKDF) {
+	if _, err := Parse(setHeader(enc, "Argon2-Passes", "-0"), []byte("pw"), nil); !errors.Is(err, ErrUnsafeKDF) {
 		t.Errorf("passes -0: %v", err)
 	}
 	testtool.Require(t, "puttygen")
@@ -274,7 +276,7 @@ func TestLenientNumbers(t *testing.T) {
 func TestNULInLine(t *testing.T) {
 	plain := smallPlain(t)
 	data := bytes.Replace(plain, []byte("Comment: plain"), []byte("Comment: plain\x00ignored"), 1)
-	k, err := Decode(data, nil, nil)
+	k, err := Parse(data, nil, nil)
 	if err != nil || k.Comment != "plain" {
 		t.Fatalf("comment %q: %v", k.Comment, err)
 	}
@@ -292,12 +294,12 @@ func TestShortEd25519Seed(t *testing.T) {
 	m := getMatrix(t)
 	seed := append(bytes.Repeat([]byte{9}, 29), 0, 0, 0)
 	key := ed25519.NewKeyFromSeed(seed)
-	pub, _ := sshwire.MarshalPublicKey(key.Public())
+	pub, _ := keytype.MarshalPublicKey(key.Public())
 	for _, n := range []int{29, 30, 31, 32} {
 		var b sshwire.Builder
 		b.String(seed[:n])
 		data := buildPlain(3, "ssh-ed25519", "short", pub, b.B)
-		k, err := Decode(data, nil, nil)
+		k, err := Parse(data, nil, nil)
 		if err != nil {
 			t.Fatalf("%d-byte seed: %v", n, err)
 		}
@@ -310,7 +312,7 @@ func TestShortEd25519Seed(t *testing.T) {
 	// A seed whose missing bytes are not zero is another key.
 	var b sshwire.Builder
 	b.String(bytes.Repeat([]byte{9}, 28))
-	if _, err := Decode(buildPlain(3, "ssh-ed25519", "x", pub, b.B), nil, nil); !errors.Is(err, ErrMalformed) {
+	if _, err := Parse(buildPlain(3, "ssh-ed25519", "x", pub, b.B), nil, nil); !errors.Is(err, ErrMalformed) {
 		t.Errorf("inconsistent short seed: %v", err)
 	}
 }
@@ -325,19 +327,19 @@ func TestRSARepair(t *testing.T) {
 			rsaCell = c
 		}
 	}
-	k, err := Decode(rsaCell.data, nil, nil)
+	k, err := Parse(rsaCell.data, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rk := k.PrivateKey.(*rsa.PrivateKey)
-	pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+	pub, _ := keytype.MarshalPublicKey(&rk.PublicKey)
 	var b sshwire.Builder
 	b.MPInt(rk.D)
 	b.MPInt(rk.Primes[1]) // smaller prime first
 	b.MPInt(rk.Primes[0])
 	b.MPInt(big.NewInt(12345)) // wrong iqmp
 	data := buildPlain(3, "ssh-rsa", k.Comment, pub, b.B)
-	got, err := Decode(data, nil, nil)
+	got, err := Parse(data, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +350,7 @@ func TestRSARepair(t *testing.T) {
 	f := tmpFile(t, "swapped.ppk", data)
 	out := filepath.Join(filepath.Dir(f), "resaved.ppk")
 	testtool.Run(t, nil, "puttygen", f, "--old-passphrase", m.empty, "-P", "--new-passphrase", m.empty, "-o", out)
-	ours, err := Encode(g, &EncodeOptions{Comment: got.Comment})
+	ours, err := Marshal(g, &MarshalOptions{Comment: got.Comment})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,20 +362,20 @@ func TestRSARepair(t *testing.T) {
 // TestRSALargeD: a d above n that PuTTY accepts (d + k·λ) reads as a
 // usable key whose exponent is equivalent.
 func TestRSALargeD(t *testing.T) {
-	k, err := Decode(readFile(t, "testdata/rsa-v3-none.ppk"), nil, nil)
+	k, err := Parse(readFile(t, "testdata/rsa-v3-none.ppk"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rk := k.PrivateKey.(*rsa.PrivateKey)
 	one := big.NewInt(1)
 	phi := new(big.Int).Mul(new(big.Int).Sub(rk.Primes[0], one), new(big.Int).Sub(rk.Primes[1], one))
-	pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+	pub, _ := keytype.MarshalPublicKey(&rk.PublicKey)
 	var b sshwire.Builder
 	b.MPInt(new(big.Int).Add(rk.D, new(big.Int).Lsh(phi, 3)))
 	b.MPInt(rk.Primes[0])
 	b.MPInt(rk.Primes[1])
 	b.MPInt(rk.Precomputed.Qinv)
-	got, err := Decode(buildPlain(3, "ssh-rsa", "big d", pub, b.B), nil, nil)
+	got, err := Parse(buildPlain(3, "ssh-rsa", "big d", pub, b.B), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,13 +388,13 @@ func TestRSALargeD(t *testing.T) {
 // TestInconsistent: a private half that is not the public key's is refused
 // although the MAC is right.
 func TestInconsistent(t *testing.T) {
-	edPub, _ := sshwire.MarshalPublicKey(ed25519.NewKeyFromSeed(testSeed).Public())
+	edPub, _ := keytype.MarshalPublicKey(ed25519.NewKeyFromSeed(testSeed).Public())
 	var b sshwire.Builder
 	b.String(bytes.Repeat([]byte{1}, 32))
 	cases := map[string][]byte{"ed25519": buildPlain(3, "ssh-ed25519", "x", edPub, b.B)}
 
 	ek, _ := ecdsa.GenerateKey(elliptic.P256(), zeroReader{})
-	ePub, _ := sshwire.MarshalPublicKey(ek.Public())
+	ePub, _ := keytype.MarshalPublicKey(ek.Public())
 	b = sshwire.Builder{}
 	b.MPInt(big.NewInt(7))
 	cases["ecdsa"] = buildPlain(3, "ecdsa-sha2-nistp256", "x", ePub, b.B)
@@ -404,9 +406,9 @@ func TestInconsistent(t *testing.T) {
 	m := getMatrix(t)
 	for _, c := range m.cells {
 		if c.keyType == "rsa-2048" && c.version == 2 && !c.encrypted {
-			k, _ := Decode(c.data, nil, nil)
+			k, _ := Parse(c.data, nil, nil)
 			rk := k.PrivateKey.(*rsa.PrivateKey)
-			pub, _ := sshwire.MarshalPublicKey(&rk.PublicKey)
+			pub, _ := keytype.MarshalPublicKey(&rk.PublicKey)
 			for name, f := range map[string][4]*big.Int{
 				"rsa wrong d":   {new(big.Int).Add(rk.D, big.NewInt(2)), rk.Primes[0], rk.Primes[1], big.NewInt(1)},
 				"rsa wrong p":   {rk.D, new(big.Int).Add(rk.Primes[0], big.NewInt(2)), rk.Primes[1], big.NewInt(1)},
@@ -424,7 +426,7 @@ func TestInconsistent(t *testing.T) {
 		}
 	}
 	for name, data := range cases {
-		if _, err := Decode(data, nil, nil); !errors.Is(err, ErrMalformed) {
+		if _, err := Parse(data, nil, nil); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -463,7 +465,7 @@ func forgedRSA(t testing.TB, nbits, pbits int) (n, e, d, p, q *big.Int) {
 func TestForgedUnbalancedRSA(t *testing.T) {
 	for _, bits := range [][2]int{{2048, 1900}, {16384, 16000}} {
 		n, e, d, p, q := forgedRSA(t, bits[0], bits[1])
-		pub, err := sshwire.MarshalPublicKey(&rsa.PublicKey{N: n, E: int(e.Int64())})
+		pub, err := keytype.MarshalPublicKey(&rsa.PublicKey{N: n, E: int(e.Int64())})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -472,7 +474,7 @@ func TestForgedUnbalancedRSA(t *testing.T) {
 		b.MPInt(p)
 		b.MPInt(q)
 		b.MPInt(big.NewInt(1))
-		if _, err := Decode(buildPlain(3, "ssh-rsa", "forged", pub, b.B), nil, nil); !errors.Is(err, ErrMalformed) {
+		if _, err := Parse(buildPlain(3, "ssh-rsa", "forged", pub, b.B), nil, nil); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%d/%d: err = %v, want ErrMalformed", bits[0], bits[1], err)
 		}
 	}
@@ -490,7 +492,7 @@ func TestLongNamesBounded(t *testing.T) {
 		"encryption":     setHeader(plain, "Encryption", long),
 		"key derivation": setHeader(setHeader(smallEncrypted(t), "Key-Derivation", long), "Encryption", "aes256-cbc"),
 	} {
-		_, err := Decode(data, []byte("pw"), nil)
+		_, err := Parse(data, []byte("pw"), nil)
 		if err == nil || len(err.Error()) > 300 {
 			t.Errorf("%s: %.120v (%d bytes)", name, err, len(fmt.Sprint(err)))
 		}
@@ -498,12 +500,12 @@ func TestLongNamesBounded(t *testing.T) {
 }
 
 // TestVersion1: a real version 1 file (which puttygen 0.78 still reads) is
-// refused with an explicit message, by both Decode and DecodePublic.
+// refused with an explicit message, by both Parse and ParsePublic.
 func TestVersion1(t *testing.T) {
 	// PuTTY 0.51-era layout: no Private-MAC hash prefix, SHA-1 MAC.
 	v1 := "PuTTY-User-Key-File-1: ssh-rsa\nEncryption: none\nComment: old\nPublic-Lines: 1\nAAAAB3NzaC1yc2E=\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: 00\n"
-	_, err1 := Decode([]byte(v1), nil, nil)
-	_, err2 := DecodePublic([]byte(v1))
+	_, err1 := Parse([]byte(v1), nil, nil)
+	_, err2 := ParsePublic([]byte(v1))
 	for _, err := range []error{err1, err2} {
 		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "PPK version 1 is not supported") {
 			t.Errorf("err = %v", err)
@@ -512,33 +514,33 @@ func TestVersion1(t *testing.T) {
 }
 
 // TestPublicBlobTrailingBytes: puttygen accepts bytes after the public
-// blob's fields (the MAC covers them), and so does Decode.
+// blob's fields (the MAC covers them), and so does Parse.
 func TestPublicBlobTrailingBytes(t *testing.T) {
 	testtool.Require(t, "puttygen")
 	key := ed25519.NewKeyFromSeed(testSeed)
-	pub, _ := sshwire.MarshalPublicKey(key.Public())
+	pub, _ := keytype.MarshalPublicKey(key.Public())
 	var priv sshwire.Builder
 	priv.String(testSeed)
 	data := buildPlain(3, "ssh-ed25519", "trailing", append(pub, 0, 1, 2, 3), priv.B)
 	f := testtool.WriteFile(t, "k.ppk", data)
 	want := string(testtool.Run(t, nil, "puttygen", f, "-L"))
-	k, err := Decode(data, nil, nil)
+	k, err := Parse(data, nil, nil)
 	if err != nil {
-		t.Fatalf("Decode: %v", err)
+		t.Fatalf("Parse: %v", err)
 	}
 	if !k.PrivateKey.(ed25519.PrivateKey).Equal(key) {
 		t.Error("wrong key")
 	}
-	kp, err := DecodePublic(data)
+	kp, err := ParsePublic(data)
 	if err != nil || !kp.PublicKey.(ed25519.PublicKey).Equal(key.Public()) {
-		t.Errorf("DecodePublic: %v", err)
+		t.Errorf("ParsePublic: %v", err)
 	}
-	line, _ := sshwire.MarshalPublicKey(k.PublicKey)
+	line, _ := keytype.MarshalPublicKey(k.PublicKey)
 	if !strings.Contains(want, base64.StdEncoding.EncodeToString(line)) {
 		t.Errorf("puttygen -L = %q", want)
 	}
-	// sshwire.ParsePublicKey itself stays strict.
-	if _, err := sshwire.ParsePublicKey(append(pub, 0)); err == nil {
+	// keytype.ParsePublicKey itself stays strict.
+	if _, err := keytype.ParsePublicKey(append(pub, 0)); err == nil {
 		t.Error("ParsePublicKey accepted trailing bytes")
 	}
 }

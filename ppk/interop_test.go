@@ -15,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyforge/keyforge/internal/sshwire"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/testtool"
 )
 
@@ -69,11 +69,11 @@ func readFile(t testing.TB, p string) []byte {
 // authorizedLine is what puttygen -L prints for pub.
 func authorizedLine(t testing.TB, pub crypto.PublicKey, comment string) string {
 	t.Helper()
-	blob, err := sshwire.MarshalPublicKey(pub)
+	blob, err := keytype.MarshalPublicKey(pub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alg, _ := sshwire.PublicKeyAlgorithm(pub)
+	alg, _ := keytype.Algorithm(pub)
 	return alg + " " + base64.StdEncoding.EncodeToString(blob) + " " + comment + "\n"
 }
 
@@ -100,7 +100,7 @@ var goKeys = sync.OnceValue(func() map[string]crypto.Signer {
 	return m
 })
 
-// TestEncodeUnencryptedInterop: every unencrypted file Encode writes is
+// TestEncodeUnencryptedInterop: every unencrypted file Marshal writes is
 // accepted by puttygen --dump, gives puttygen -L's line, and comes back
 // byte-identical when puttygen re-saves it.
 func TestEncodeUnencryptedInterop(t *testing.T) {
@@ -110,7 +110,7 @@ func TestEncodeUnencryptedInterop(t *testing.T) {
 		for _, v := range []int{2, 3} {
 			t.Run(fmt.Sprintf("%s/v%d", name, v), func(t *testing.T) {
 				comment := "keyforge " + name
-				data, err := Encode(key, &EncodeOptions{Version: v, Comment: comment})
+				data, err := Marshal(key, &MarshalOptions{Version: v, Comment: comment})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,7 +129,7 @@ func TestEncodeUnencryptedInterop(t *testing.T) {
 				if re := readFile(t, out); !bytes.Equal(re, data) {
 					t.Errorf("puttygen re-save differs:\nours:\n%s\nputtygen:\n%s", data, re)
 				}
-				k, err := Decode(data, nil, nil)
+				k, err := Parse(data, nil, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -39,8 +39,8 @@ func (p *argon2Params) checkPuTTY() error {
 }
 
 // checkCeilings applies the caller's (or the default) resource ceilings.
-func (p *argon2Params) checkCeilings(o *DecodeOptions) error {
-	var c DecodeOptions
+func (p *argon2Params) checkCeilings(o *ParseOptions) error {
+	var c ParseOptions
 	if o != nil {
 		c = *o
 	}
@@ -82,7 +82,7 @@ func argon2Mode(kdf string) argon2.Mode {
 // keys holds the AES-256 key, IV and MAC key of a file.
 type keys struct{ cipherKey, iv, macKey []byte }
 
-// deriveKeys computes the cipher and MAC keys (SPEC section 6). Callers
+// deriveKeys computes the cipher and MAC keys as PuTTY does. Callers
 // have checked p already.
 func deriveKeys(version int, encrypted bool, pass []byte, p *argon2Params) (keys, error) {
 	if version == 3 {

@@ -178,7 +178,7 @@ func TestMatrixDecode(t *testing.T) {
 	for _, c := range m.cells {
 		t.Run(c.name(), func(t *testing.T) {
 			t.Parallel()
-			k, err := Decode(c.data, c.pass(), nil)
+			k, err := Parse(c.data, c.pass(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,15 +203,15 @@ func TestMatrixDecode(t *testing.T) {
 					t.Errorf("KDF %s m=%d t=%d p=%d salt %d bytes", k.KDF, k.Memory, k.Passes, k.Parallelism, len(k.Salt))
 				}
 			}
-			p, err := DecodePublic(c.data)
+			p, err := ParsePublic(c.data)
 			if err != nil || authorizedLine(t, p.PublicKey, p.Comment) != c.line {
-				t.Errorf("DecodePublic: %v", err)
+				t.Errorf("ParsePublic: %v", err)
 			}
 			if c.encrypted {
-				if _, err := Decode(c.data, []byte("wrong"), nil); !errors.Is(err, ErrIncorrectPassphrase) {
+				if _, err := Parse(c.data, []byte("wrong"), nil); !errors.Is(err, ErrIncorrectPassphrase) {
 					t.Errorf("wrong passphrase: %v", err)
 				}
-				if _, err := Decode(c.data, nil, nil); !errors.Is(err, ErrPassphraseRequired) {
+				if _, err := Parse(c.data, nil, nil); !errors.Is(err, ErrPassphraseRequired) {
 					t.Errorf("no passphrase: %v", err)
 				}
 			}
@@ -228,7 +228,7 @@ func isFib(n uint32) bool {
 	return false
 }
 
-// TestMatrixReproduce: Encode with puttygen's comment, version and (for
+// TestMatrixReproduce: Marshal with puttygen's comment, version and (for
 // encrypted files) salt and passes parsed from its file writes puttygen's
 // file byte for byte.
 func TestMatrixReproduce(t *testing.T) {
@@ -236,11 +236,11 @@ func TestMatrixReproduce(t *testing.T) {
 	for _, c := range m.cells {
 		t.Run(c.name(), func(t *testing.T) {
 			t.Parallel()
-			k, err := Decode(c.data, c.pass(), nil)
+			k, err := Parse(c.data, c.pass(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Encode(k.PrivateKey, &EncodeOptions{
+			got, err := Marshal(k.PrivateKey, &MarshalOptions{
 				Version: c.version, Comment: k.Comment, Passphrase: c.pass(),
 				KDF: k.KDF, Memory: k.Memory, Passes: k.Passes, Parallelism: k.Parallelism, Salt: k.Salt,
 			})
@@ -254,7 +254,7 @@ func TestMatrixReproduce(t *testing.T) {
 	}
 }
 
-// TestMatrixPuttygenReadsOurs: files Encode writes with a fresh salt (and,
+// TestMatrixPuttygenReadsOurs: files Marshal writes with a fresh salt (and,
 // for the default cells, its own pass calibration) load in puttygen --dump
 // and give the same public key; unencrypted ones come back byte-identical
 // when puttygen re-saves them.
@@ -263,12 +263,12 @@ func TestMatrixPuttygenReadsOurs(t *testing.T) {
 	for i, c := range m.cells {
 		t.Run(c.name(), func(t *testing.T) {
 			t.Parallel()
-			k, err := Decode(c.data, c.pass(), nil)
+			k, err := Parse(c.data, c.pass(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			rng := rand.NewChaCha8([32]byte{byte(i)})
-			data, err := Encode(k.PrivateKey, &EncodeOptions{
+			data, err := Marshal(k.PrivateKey, &MarshalOptions{
 				Version: c.version, Comment: k.Comment, Passphrase: c.pass(),
 				KDF: strings.ToLower(c.kdf), Memory: c.memory, Passes: c.passes, Parallelism: c.parallelism, Rand: rng,
 			})
@@ -295,7 +295,7 @@ func TestMatrixPuttygenReadsOurs(t *testing.T) {
 					t.Errorf("puttygen re-save differs:\nours:\n%s\nputtygen:\n%s", data, re)
 				}
 			}
-			back, err := Decode(data, c.pass(), nil)
+			back, err := Parse(data, c.pass(), nil)
 			if err != nil || !back.PrivateKey.(interface{ Equal(crypto.PrivateKey) bool }).Equal(k.PrivateKey) {
 				t.Errorf("round trip: %v", err)
 			}
@@ -323,14 +323,14 @@ func TestArgon2RandomParams(t *testing.T) {
 			testtool.Run(t, nil, "puttygen", base, "--old-passphrase", m.empty, "-P", "--new-passphrase", m.passFile,
 				"--ppk-param", fmt.Sprintf("kdf=%s,memory=%d,passes=%d,parallelism=%d", strings.ToLower(kdf), mem, passes, par), "-o", out)
 			data := readFile(t, out)
-			k, err := Decode(data, []byte(matrixPass), nil)
+			k, err := Parse(data, []byte(matrixPass), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if k.KDF != kdf || k.Memory != mem || k.Passes != passes || k.Parallelism != par {
 				t.Fatalf("parameters %s %d %d %d", k.KDF, k.Memory, k.Passes, k.Parallelism)
 			}
-			again, err := Encode(k.PrivateKey, &EncodeOptions{Comment: k.Comment, Passphrase: []byte(matrixPass),
+			again, err := Marshal(k.PrivateKey, &MarshalOptions{Comment: k.Comment, Passphrase: []byte(matrixPass),
 				KDF: kdf, Memory: mem, Passes: passes, Parallelism: par, Salt: k.Salt})
 			if err != nil || !bytes.Equal(again, data) {
 				t.Errorf("re-encoding differs (%v)", err)

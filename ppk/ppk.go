@@ -24,8 +24,8 @@
 //
 // # Errors
 //
-// Every error from Decode and DecodePublic wraps one of the sentinel errors
-// below, usable with errors.Is (Encode's own argument errors may not).
+// Every error from Parse and ParsePublic wraps one of the sentinel errors
+// below, usable with errors.Is (Marshal's own argument errors may not).
 // A MAC mismatch on an unencrypted file is ErrMAC. On an encrypted file
 // PuTTY reports any MAC mismatch as a wrong passphrase; this package first
 // decrypts anyway: when the private blob then decodes to the key whose public
@@ -36,11 +36,19 @@
 //
 // # Untrusted input
 //
-// Decode checks every Argon2 parameter against PuTTY 0.85's rules and against
-// the ceilings of DecodeOptions before allocating anything for the KDF, so a
+// Parse checks every Argon2 parameter against PuTTY 0.85's rules and against
+// the ceilings of ParseOptions before allocating anything for the KDF, so a
 // hostile file can neither exhaust memory nor make the decoder run for
-// minutes. Files larger than PuTTY's own limit and line counts above PuTTY's
-// are refused before they are read.
+// minutes: at the defaults (DefaultMaxMemory 256 MiB, DefaultMaxWork 512 MiB
+// × passes) the worst file costs about 1.5 s of CPU and 256 MiB, measured
+// with BenchmarkHostileKDF on a shared 2-core VM. Files made with larger
+// puttygen --ppk-param choices need a caller's higher ceilings. Files
+// larger than PuTTY's own limit and line counts above PuTTY's are refused
+// before they are read; below them, decoding is linear in the file's size
+// (the size-growth tests check it).
+//
+// Encryption other than aes256-cbc, and key derivations other than
+// Argon2id/i/d, are refused with ErrUnsupportedEncryption.
 package ppk
 
 import (
@@ -67,6 +75,10 @@ var (
 	// ErrUnsafeKDF: the file's (or the caller's) Argon2 parameters break
 	// PuTTY's rules or exceed the configured ceilings.
 	ErrUnsafeKDF = errors.New("ppk: unsafe key-derivation parameters")
+	// ErrUnsupportedEncryption: the Encryption or Key-Derivation header
+	// names a cipher or KDF other than aes256-cbc and Argon2id/i/d (PuTTY
+	// knows no others); the message names it.
+	ErrUnsupportedEncryption = errors.New("ppk: unsupported encryption")
 	// ErrPassphraseRequired: the file is encrypted and the passphrase is nil.
 	ErrPassphraseRequired = errors.New("ppk: passphrase required")
 )
@@ -84,7 +96,7 @@ const (
 	EncryptionAES  = "aes256-cbc"
 )
 
-// Defaults used by Encode, as puttygen's.
+// Defaults used by Marshal, as puttygen's.
 const (
 	DefaultVersion     = 3
 	DefaultKDF         = Argon2id
@@ -94,9 +106,9 @@ const (
 	DefaultPassesMillis = 100
 )
 
-// EncodeOptions controls Encode. The zero value (or nil) writes an
+// MarshalOptions controls Marshal. The zero value (or nil) writes an
 // unencrypted version 3 file with an empty comment.
-type EncodeOptions struct {
+type MarshalOptions struct {
 	Version    int    // 2 or 3; 0 means 3
 	Comment    string // written verbatim; must not contain CR, LF or NUL
 	Passphrase []byte // empty means Encryption: none
@@ -110,10 +122,10 @@ type EncodeOptions struct {
 	Rand        io.Reader // source of the salt; nil means crypto/rand
 }
 
-// DecodeOptions sets the ceilings Decode applies to a file's Argon2
+// ParseOptions sets the ceilings Parse applies to a file's Argon2
 // parameters, on top of PuTTY's own rules. Zero fields take the defaults.
-type DecodeOptions struct {
-	MaxMemory      uint32 // KiB; default DefaultMaxMemory (1 GiB)
+type ParseOptions struct {
+	MaxMemory      uint32 // KiB; default DefaultMaxMemory (256 MiB)
 	MaxPasses      uint32 // default DefaultMaxPasses
 	MaxParallelism uint32 // default DefaultMaxParallelism
 	// MaxWork bounds Memory × Passes (KiB·passes), which is what the KDF's
@@ -121,16 +133,20 @@ type DecodeOptions struct {
 	MaxWork uint64
 }
 
-// Default ceilings of DecodeOptions. Argon2's time is proportional to
-// memory × passes, about 1.25 ms per MiB·pass on the 2-core VM this package
-// was measured on, so DefaultMaxWork (1 GiB × 1 pass, or 8 MiB × 128
-// passes) bounds a hostile file to about 1.3 s. puttygen's own choices
-// (8 MiB, ~10-30 passes) are far below every ceiling.
+// Default ceilings of ParseOptions, which bound a hostile file to about
+// 2 s of CPU and 256 MiB of memory. Argon2's time is proportional to
+// memory × passes. Measured with BenchmarkHostileKDF on a shared 2-core VM
+// (CPU time; wall time grows with the machine's load): the worst file at
+// the ceilings, 256 MiB × 2 passes, costs 1.5 s and allocates 256 MiB;
+// 8 MiB × 64 passes 0.8 s and 8 MiB. (The ceilings were 1 GiB and 1 GiB·pass
+// before: 7 s and 1 GiB for one hostile file.) puttygen's defaults (Argon2id, 8 MiB, passes calibrated to
+// 100 ms, typically 8-30) are far below; larger --ppk-param choices need
+// the caller (keyforge's --max-kdf-work) to raise the ceilings.
 const (
-	DefaultMaxMemory      = 1 << 20 // KiB = 1 GiB
+	DefaultMaxMemory      = 1 << 18 // KiB = 256 MiB
 	DefaultMaxPasses      = 1 << 16
 	DefaultMaxParallelism = 1 << 10
-	DefaultMaxWork        = 1 << 20 // KiB × passes
+	DefaultMaxWork        = 1 << 19 // KiB × passes = 512 MiB·passes
 )
 
 // Key is a decoded PPK file.
@@ -140,10 +156,10 @@ type Key struct {
 	Encryption string // "none" or "aes256-cbc"
 	Comment    string
 	PublicKey  crypto.PublicKey // *rsa.PublicKey, ed25519.PublicKey or *ecdsa.PublicKey
-	PrivateKey crypto.Signer    // nil from DecodePublic
+	PrivateKey crypto.Signer    // nil from ParsePublic
 
 	// Argon2 parameters of a version 3 encrypted file (zero otherwise);
-	// Encode with the same values and passphrase reproduces the file.
+	// Marshal with the same values and passphrase reproduces the file.
 	KDF         string
 	Memory      uint32
 	Passes      uint32

@@ -6,38 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 
+	"github.com/keyforge/keyforge/keyfile"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
 )
 
-const convertSynopsis = "convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--comment C] [-o OUT] IN"
-
-// Output formats of convert. Private ones need a private key as input.
-var convertFormats = map[string]struct {
-	private bool
-	help    string
-}{
-	"ppk":     {true, "PuTTY key file version 3"},
-	"ppk2":    {true, "PuTTY key file version 2"},
-	"openssh": {true, "OpenSSH openssh-key-v1 private key"},
-	"pkcs1":   {true, "PKCS#1 RSA PRIVATE KEY (RSA only)"},
-	"pkcs8":   {true, "PKCS#8 PRIVATE KEY"},
-	"public":  {false, "authorized_keys line with comment"},
-	"rfc4716": {false, "RFC 4716 SSH2 public key block"},
-	"pkix":    {false, "PKIX PUBLIC KEY PEM"},
-}
+const convertSynopsis = "convert --to FORMAT [--der] [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--max-kdf-work N] [--comment C] [-o OUT [--force]] [--] IN"
 
 // puttygen names OpenSSH and PEM keys without a comment this way on import.
 const importedComment = "imported-openssh-key"
 
 type convertOpts struct {
 	to         string
+	der        bool
+	maxIter    int // PBKDF2 ceiling of the reader (--max-kdf-work)
 	newPass    []byte
-	ppk        ppk.EncodeOptions
+	ppk        ppk.MarshalOptions
 	kdfRounds  int
 	comment    *string
 	hasNewPass bool
@@ -45,14 +31,17 @@ type convertOpts struct {
 
 func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("convert")
-	to := fs.String("to", "", "output `FORMAT`: ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix")
+	to := fs.String("to", "", formatsHelp())
+	der := fs.Bool("der", false, "write the DER form instead of PEM ("+formatNames(func(f outFormat) bool { return f.der })+")")
 	passFile := fs.String("passphrase-file", "", "passphrase of the input key: first line of `F`")
-	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output (ppk, ppk2, openssh) with the first line of `G`; empty means unencrypted")
-	ppkParam := fs.String("ppk-param", "", "PPK v3 KDF `params`: kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N")
-	kdfRounds := fs.Int("kdf-rounds", 0, "bcrypt KDF `rounds` for encrypted openssh output (default 24)")
+	newPassFile := fs.String("new-passphrase-file", "", "encrypt the output ("+formatNames(func(f outFormat) bool { return f.encrypt })+") with the first line of `G`; empty means unencrypted")
+	ppkParam := fs.String("ppk-param", "", "PPK v3 KDF `PARAMS`: kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N")
+	kdfRounds := fs.Int("kdf-rounds", 0, "KDF rounds `N`: bcrypt rounds of encrypted openssh output (default 24; above 200 needs --max-kdf-work), PBKDF2 iterations of pkcs8-encrypted (default 100000)")
+	kdfWork := addKDFFlag(fs)
 	var comment optString
-	fs.Var(&comment, "comment", "`comment` for the output (default: the input's)")
-	outPath := fs.String("o", "", "write to `OUT` (mode 0600 for private keys) instead of stdout")
+	fs.Var(&comment, "comment", "comment `C` for the output (default: the input's)")
+	outPath := outFlag(fs, "write to a new file `OUT` (mode 0600 for private keys, 0644 for public) instead of stdout")
+	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ops, code, ok := parseArgs(fs, convertSynopsis, args, stdout, stderr)
 	if !ok {
 		return code
@@ -60,21 +49,51 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(ops) != 1 {
 		return usageError(stderr, fs, convertSynopsis, "expected exactly one input file IN")
 	}
-	f, known := convertFormats[*to]
+	f, known := lookupFormat(*to)
 	if !known {
-		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of ppk, ppk2, openssh, pkcs1, pkcs8, public, rfc4716, pkix (got %q)", *to))
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of %s (got %q)", formatNames(nil), *to))
 	}
-	opts := convertOpts{to: *to, kdfRounds: *kdfRounds}
+	if *der && !f.der {
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--der: --to %s has no DER form (formats with one: %s)", *to, formatNames(func(f outFormat) bool { return f.der })))
+	}
+	if *force && *outPath == "" {
+		return usageError(stderr, fs, convertSynopsis, "--force applies to -o/--out only")
+	}
+	if msg := checkConvertFlags(*to, ops[0], *passFile, *newPassFile, *ppkParam, *kdfRounds, comment.set); msg != "" {
+		return usageError(stderr, fs, convertSynopsis, msg)
+	}
+	lim, err := kdfLimitsFlag(*kdfWork)
+	if err != nil {
+		return usageError(stderr, fs, convertSynopsis, err.Error())
+	}
+	opts := convertOpts{to: *to, kdfRounds: *kdfRounds, der: *der}
 	if comment.set {
 		opts.comment = &comment.v
 	}
 	if *ppkParam != "" {
-		if err := parsePPKParam(*ppkParam, &opts.ppk); err != nil {
-			return usageError(stderr, fs, convertSynopsis, err.Error())
+		if err := ppk.ParseKDFParams(*ppkParam, &opts.ppk, &lim.ppk); err != nil {
+			msg := "--ppk-param: " + strings.TrimPrefix(err.Error(), ppk.ErrUnsafeKDF.Error()+": ")
+			if strings.Contains(msg, "ceiling") {
+				msg += "; raise the ceilings with --max-kdf-work"
+			}
+			return usageError(stderr, fs, convertSynopsis, msg)
 		}
 	}
 	if *kdfRounds < 0 {
 		return usageError(stderr, fs, convertSynopsis, "--kdf-rounds must be positive")
+	}
+	if maxIter := lim.pem.MaxPBKDF2Iterations; *to != "openssh" && maxIter > 0 && *kdfRounds > maxIter {
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d PBKDF2 iterations keyforge reads; raise both with %s",
+			*kdfRounds, maxIter, raiseHint(uint64(*kdfRounds), pemenc.DefaultMaxPBKDF2Iterations)))
+	}
+	opts.maxIter = lim.pem.MaxPBKDF2Iterations
+	if *to == "openssh" && *kdfRounds > lim.pem.MaxBcryptRounds {
+		// keyforge would refuse to read what it wrote.
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--kdf-rounds %d is above the %d rounds keyforge reads; raise both with %s",
+			*kdfRounds, lim.pem.MaxBcryptRounds, raiseHint(uint64(*kdfRounds), pemenc.DefaultMaxBcryptRounds)))
+	}
+	if err := checkOutput(*outPath, *force); err != nil {
+		return fail(stderr, err)
 	}
 	pass, err := readPassphrase(*passFile, stdin)
 	if err != nil {
@@ -90,7 +109,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	k, err := loadKey(data, pass, f.private)
+	k, err := loadKey(data, pass, f.private, lim)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
@@ -104,32 +123,57 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if f.private {
-		err = writePrivate(*outPath, out)
-	} else {
-		err = os.WriteFile(*outPath, out, 0o644)
-	}
-	if err != nil {
+	if err := writeOutput(*outPath, out, f.private, *force); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
 }
 
-func convert(k *loadedKey, o convertOpts) ([]byte, error) {
+// checkConvertFlags refuses flag combinations that would silently do
+// nothing or read the wrong thing: an option for another output format, a
+// comment for a format without one, stdin named twice.
+func checkConvertFlags(to, in, passFile, newPassFile, ppkParam string, kdfRounds int, comment bool) string {
+	if msg := stdinOnce(map[string]string{"IN": in, "--passphrase-file": passFile, "--new-passphrase-file": newPassFile}); msg != "" {
+		return msg
+	}
+	if ppkParam != "" && to != "ppk" {
+		return fmt.Sprintf("--ppk-param applies to --to ppk only (PPK version 3), not --to %s", to)
+	}
+	if kdfRounds != 0 && to != "openssh" && to != "pkcs8" && to != "pkcs8-encrypted" {
+		return fmt.Sprintf("--kdf-rounds applies to --to openssh, pkcs8 and pkcs8-encrypted only, not --to %s", to)
+	}
+	if f, _ := lookupFormat(to); comment && !f.comment {
+		return fmt.Sprintf("--comment: --to %s has no comment field", to)
+	}
+	return ""
+}
+
+func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
+	out, err := encode(k, o)
+	if err == nil && o.hasNewPass && (o.to == "pkcs1" || o.to == "sec1") {
+		// The encryption these PEM forms have (what ssh-keygen -m PEM writes).
+		out, err = pemenc.EncryptLegacyPEM(out, o.newPass, nil)
+	}
+	if err != nil || !o.der {
+		return out, err
+	}
+	return toDER(out)
+}
+
+func encode(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	comment := k.Comment
 	if o.comment != nil {
 		comment = *o.comment
 	}
-	if o.hasNewPass {
-		switch o.to {
-		case "ppk", "ppk2", "openssh":
-		default:
-			return nil, fmt.Errorf("--to %s cannot be encrypted; use ppk, ppk2 or openssh with --new-passphrase-file", o.to)
-		}
+	if f, _ := lookupFormat(o.to); o.hasNewPass && !f.encrypt {
+		return nil, fmt.Errorf("--to %s cannot be encrypted; formats that can: %s", o.to, formatNames(func(f outFormat) bool { return f.encrypt }))
+	}
+	if o.to == "pkcs8" && o.hasNewPass {
+		o.to = "pkcs8-encrypted"
 	}
 	switch o.to {
 	case "ppk", "ppk2":
-		if comment == "" && o.comment == nil && k.Format != "ppk" {
+		if comment == "" && o.comment == nil && k.Format != keyfile.FormatPPK2 && k.Format != keyfile.FormatPPK3 {
 			comment = importedComment
 		}
 		if strings.ContainsAny(comment, "\r\n") {
@@ -142,26 +186,26 @@ func convert(k *loadedKey, o convertOpts) ([]byte, error) {
 		}
 		eo.Comment = comment
 		eo.Passphrase = o.newPass
-		return ppk.Encode(k.Private, &eo)
+		return ppk.Marshal(k.PrivateKey, &eo)
 	case "openssh":
-		return pemenc.EncodeOpenSSHPrivateKey(k.Private, &pemenc.OpenSSHOptions{
+		return pemenc.MarshalOpenSSHPrivateKey(k.PrivateKey, &pemenc.OpenSSHOptions{
 			Comment: comment, Passphrase: o.newPass, Rounds: o.kdfRounds})
 	case "pkcs1":
-		r, ok := k.Private.(*rsa.PrivateKey)
+		r, ok := k.PrivateKey.(*rsa.PrivateKey)
 		if !ok {
-			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.Public))
+			return nil, fmt.Errorf("pkcs1 holds RSA keys only, not %s", typeName(k.PublicKey))
 		}
-		return pemenc.EncodePKCS1PrivateKey(r), nil
+		return pemenc.MarshalPKCS1PrivateKey(r)
 	case "pkcs8":
-		return pemenc.EncodePKCS8PrivateKey(k.Private)
+		return pemenc.MarshalPKCS8PrivateKey(k.PrivateKey)
 	case "public":
-		return pemenc.EncodeAuthorizedKey(k.Public, comment)
+		return pemenc.MarshalAuthorizedKey(k.PublicKey, comment)
 	case "rfc4716":
-		return pemenc.EncodeRFC4716PublicKey(k.Public, comment)
+		return pemenc.MarshalRFC4716PublicKey(k.PublicKey, comment)
 	case "pkix":
-		return pemenc.EncodePKIXPublicKey(k.Public)
+		return pemenc.MarshalPKIXPublicKey(k.PublicKey)
 	}
-	return nil, fmt.Errorf("unknown format %q", o.to)
+	return encodeMore(k, o, comment)
 }
 
 func typeName(pub crypto.PublicKey) string {
@@ -170,61 +214,6 @@ func typeName(pub crypto.PublicKey) string {
 		return "this key"
 	}
 	return t
-}
-
-// parsePPKParam reads puttygen-style --ppk-param values.
-func parsePPKParam(s string, eo *ppk.EncodeOptions) error {
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return fmt.Errorf("--ppk-param %q is not key=value", kv)
-		}
-		switch strings.ToLower(k) {
-		case "kdf":
-			switch strings.ToLower(v) {
-			case "argon2id":
-				eo.KDF = ppk.Argon2id
-			case "argon2i":
-				eo.KDF = ppk.Argon2i
-			case "argon2d":
-				eo.KDF = ppk.Argon2d
-			default:
-				return fmt.Errorf("--ppk-param kdf must be argon2id, argon2i or argon2d")
-			}
-		case "memory", "passes", "parallelism":
-			n, err := strconv.ParseUint(v, 10, 32)
-			if err != nil || n == 0 {
-				return fmt.Errorf("--ppk-param %s must be a positive integer", k)
-			}
-			switch strings.ToLower(k) {
-			case "memory":
-				eo.Memory = uint32(n)
-			case "passes":
-				eo.Passes = uint32(n)
-			default:
-				eo.Parallelism = uint32(n)
-			}
-		default:
-			return fmt.Errorf("unknown --ppk-param %q (kdf, memory, passes, parallelism)", k)
-		}
-	}
-	// Refuse what keyforge's own reader would refuse (ppk.DecodeOptions
-	// defaults), which also keeps the KDF from asking for terabytes.
-	if eo.Memory > ppk.DefaultMaxMemory || eo.Passes > ppk.DefaultMaxPasses || eo.Parallelism > ppk.DefaultMaxParallelism {
-		return fmt.Errorf("--ppk-param above keyforge's ceilings (memory %d KiB, passes %d, parallelism %d)",
-			ppk.DefaultMaxMemory, ppk.DefaultMaxPasses, ppk.DefaultMaxParallelism)
-	}
-	mem, passes := uint64(eo.Memory), uint64(eo.Passes)
-	if mem == 0 {
-		mem = ppk.DefaultMemory
-	}
-	if mem*max(passes, 1) > ppk.DefaultMaxWork {
-		return fmt.Errorf("--ppk-param memory × passes above keyforge's ceiling of %d KiB·passes", uint64(ppk.DefaultMaxWork))
-	}
-	if eo.Parallelism != 0 && mem < 8*uint64(eo.Parallelism) {
-		return fmt.Errorf("--ppk-param memory must be at least 8 × parallelism KiB")
-	}
-	return nil
 }
 
 // optString is a string flag that records whether it was given.

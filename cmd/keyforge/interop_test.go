@@ -13,8 +13,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 	"github.com/keyforge/keyforge/internal/testtool"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // input is a key file made by a real tool, with what the tools say about it.
@@ -35,12 +37,27 @@ var (
 	inErr  error
 )
 
+// TestMain also serves the testscript scripts (script_test.go): run as
+// "keyforge", the test binary is the command itself.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	testscript.Main(cleanupM{m}, map[string]func(){"keyforge": main})
+}
+
+// cleanupM removes the shared fixture directories after the tests.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
 	if inDir != "" {
 		os.RemoveAll(inDir)
 	}
-	os.Exit(code)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	for _, d := range inDirs {
+		os.RemoveAll(d)
+	}
+	return code
 }
 
 func fields(b []byte) []string { return strings.Fields(string(b)) }
@@ -111,7 +128,7 @@ func spkiOfBlob(t *testing.T, b64 string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := sshwire.ParsePublicKey(blob)
+	pub, err := keytype.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +158,7 @@ func TestConvertMatrix(t *testing.T) {
 					t.Fatalf("exit %d: %s", code, errOut)
 				}
 				st, _ := os.Stat(out)
-				private := convertFormats[to].private
+				private := mustFormat(to).private
 				if private && st.Mode().Perm() != 0o600 {
 					t.Fatalf("private output mode %v", st.Mode().Perm())
 				}
@@ -281,12 +298,12 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", "--to", "ppk", ins[6].path}, 1, "give its passphrase with --passphrase-file"},
 		{[]string{"convert", "--to", "ppk", "--passphrase-file", filepath.Join(inDir, "empty"), ins[6].path}, 1, "keyforge: "},
 		{[]string{"convert", "--to", "openssh", "--passphrase-file", filepath.Join(inDir, "empty"), ins[2].path}, 1, "keyforge: "},
-		{[]string{"convert", "--to", "pkcs8", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
+		{[]string{"convert", "--to", "pkix", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
 		{[]string{"convert", "--to", "der", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", ins[0].path}, 2, "--to must be one of"},
 		{[]string{"convert", "--to", "ppk"}, 2, "expected exactly one input file"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "kdf=scrypt", ins[0].path}, 2, "kdf must be"},
-		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "ceilings"},
+		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "exceeds the ceiling"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=1048576,passes=1000", ins[0].path}, 2, "ceiling"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "passes=0", ins[0].path}, 2, "positive integer"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=8,parallelism=4", ins[0].path}, 2, "8 × parallelism"},
@@ -327,7 +344,7 @@ func TestConvertCommentAndStdout(t *testing.T) {
 
 // TestFingerprintMatchesTools compares `keyforge fingerprint` with
 // ssh-keygen -l (sha256 and md5) and puttygen -l, and the EC2 forms with the
-// SPEC section 8 openssl recipes.
+// openssl recipes of doc/fingerprints.md.
 func TestFingerprintMatchesTools(t *testing.T) {
 	n := 0
 	for _, in := range toolInputs(t) {
@@ -427,7 +444,7 @@ func TestImportCLI(t *testing.T) {
 	ins := toolInputs(t)
 	rsaPub := filepath.Join(t.TempDir(), "rsa.pub")
 	os.WriteFile(rsaPub, []byte("ssh-rsa "+ins[4].blob+" me\n"), 0o644)
-	out := mustRun(t, "import", "--name", "imp", "--public-key", rsaPub, "--seed", "01")
+	out := mustRun(t, "import", "--name", "imp", "--public-key", rsaPub, "--seed", "00112233445566778899aabbccddeeff")
 	re := regexp.MustCompile(`^\{\n    "KeyFingerprint": "([0-9a-f:]{47})",\n    "KeyName": "imp",\n    "KeyPairId": "key-0[0-9a-f]{16}"\n\}\n$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {
@@ -436,7 +453,7 @@ func TestImportCLI(t *testing.T) {
 	if want := opensslDigest(t, spkiOfBlob(t, ins[4].blob), "md5"); m[1] != want {
 		t.Fatalf("fingerprint %s, openssl %s", m[1], want)
 	}
-	if again := mustRun(t, "import", "--public-key", rsaPub, "--name", "imp", "--seed", "01"); again != out {
+	if again := mustRun(t, "import", "--public-key", rsaPub, "--name", "imp", "--seed", "00112233445566778899aabbccddeeff"); again != out {
 		t.Fatal("seeded import not reproducible")
 	}
 	out = mustRun(t, "import", "--name", "t", "--public-key", ins[0].path+".pub", "--tag", "k=v")
@@ -470,7 +487,8 @@ func TestPassphraseFileLikePuttygen(t *testing.T) {
 	dir := t.TempDir()
 	bare := filepath.Join(dir, "bare")
 	os.WriteFile(bare, []byte("abc"), 0o600)
-	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz"} {
+	for name, content := range map[string]string{"lf": "abc\n", "crlf": "abc\r\n", "cr": "abc\r", "crcr": "abc\r\r\n", "two-lines": "abc\ndef\n", "cr-then-text": "abc\rzzz",
+		"nul": "abc\x00def\n", "nul-at-end": "abc\x00"} {
 		t.Run(name, func(t *testing.T) {
 			pf := filepath.Join(dir, name)
 			os.WriteFile(pf, []byte(content), 0o600)
@@ -499,10 +517,12 @@ func TestFingerprintPlainLikeSSHKeygen(t *testing.T) {
 	os.Chmod(p("pkcs1"), 0o600)
 	line := testtool.Run(t, nil, "ssh-keygen", "-y", "-f", p("pkcs1"))
 	os.WriteFile(p("nocomment.pub"), []byte(strings.Join(fields(line)[:2], " ")+"\n"), 0o644)
+	os.WriteFile(p("trailing.pub"), []byte(strings.Join(fields(line)[:2], " ")+"  two  words \t \n"), 0o644)
+	os.WriteFile(p("blank-comment.pub"), []byte(strings.Join(fields(line)[:2], " ")+" \t  \n"), 0o644)
 	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1"} {
 		os.Remove(p(f) + ".pub") // make ssh-keygen read the private file
 	}
-	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub"} {
+	for _, f := range []string{"empty-comment", "ecdsa", "encrypted", "pkcs1", "nocomment.pub", "trailing.pub", "blank-comment.pub"} {
 		want := string(testtool.Run(t, nil, "ssh-keygen", "-l", "-f", p(f)))
 		if got := mustRun(t, "fingerprint", p(f)); got != want {
 			t.Errorf("%s: keyforge %q, ssh-keygen %q", f, got, want)

@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/keyforge/keyforge/ec2"
+	"github.com/keyforge/keyforge/internal/safefile"
 )
 
 // Exit codes.
@@ -20,45 +24,70 @@ const (
 	exitUsage = 2
 )
 
-const usageText = `keyforge creates, imports, converts and fingerprints SSH key pairs as AWS EC2 does.
-
-Usage:
-  keyforge create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [--key-out FILE]
-  keyforge import --name N --public-key FILE [--tag K=V]... [--seed HEX]
-  keyforge fingerprint [--json] [--passphrase-file F] FILE
-  keyforge convert --to FORMAT [--passphrase-file F] [--new-passphrase-file G] [-o OUT] IN
-
-Run "keyforge COMMAND --help" for a command's options.
-`
-
-type command struct {
-	run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+// commands lists the subcommands; their synopses (one constant per command,
+// beside its flags) are the one source of every usage text.
+var commands = []struct {
+	name, synopsis string
+	run            func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}{
+	{"create", createSynopsis, runCreate},
+	{"import", importSynopsis, runImport},
+	{"fingerprint", fingerprintSynopsis, runFingerprint},
+	{"convert", convertSynopsis, runConvert},
+	{"inspect", inspectSynopsis, runInspect},
+	{"serve", serveSynopsis, runServe},
 }
 
-var commands = map[string]command{
-	"create":      {runCreate},
-	"import":      {runImport},
-	"fingerprint": {runFingerprint},
-	"convert":     {runConvert},
+func usageText() string {
+	var b strings.Builder
+	b.WriteString("keyforge creates, imports, converts and fingerprints SSH key pairs as AWS EC2 does.\n\nUsage:\n")
+	for _, c := range commands {
+		b.WriteString("  keyforge " + c.synopsis + "\n")
+	}
+	b.WriteString("  keyforge --version\n\nRun \"keyforge COMMAND --help\" for a command's options.\n")
+	return b.String()
 }
 
 // run is the whole CLI; main only wires it to the process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usageText)
+		fmt.Fprint(stderr, usageText())
 		return exitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usageText)
+		fmt.Fprint(stdout, usageText())
+		return exitOK
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, "keyforge", version())
 		return exitOK
 	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "keyforge: unknown command %q\n\n%s", args[0], usageText)
-		return exitUsage
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdin, stdout, stderr)
+		}
 	}
-	return c.run(args[1:], stdin, stdout, stderr)
+	fmt.Fprintf(stderr, "keyforge: unknown command %q\n\n%s", args[0], usageText())
+	return exitUsage
+}
+
+// version is the module version the binary was built from ("(devel)" for a
+// source build) and, when recorded, the VCS revision.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + runtime.Version()
 }
 
 // newFlagSet returns a FlagSet whose errors and help the caller prints.
@@ -69,20 +98,76 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// usageOf renders a command's synopsis and flags.
+// aliasMark starts the usage string of a flag that is another name of the
+// flag named after it; help prints the names together.
+const aliasMark = "\x00alias of "
+
+// alias registers names as other spellings of the flag primary.
+func alias(fs *flag.FlagSet, primary string, names ...string) {
+	f := fs.Lookup(primary)
+	for _, n := range names {
+		fs.Var(f.Value, n, aliasMark+primary)
+	}
+}
+
+// outFlag is the output-file flag, spelled -o and --out in every command
+// (plus any older names).
+func outFlag(fs *flag.FlagSet, usage string, oldNames ...string) *string {
+	p := fs.String("out", "", usage)
+	alias(fs, "out", append([]string{"o"}, oldNames...)...)
+	return p
+}
+
+// usageOf renders a command's synopsis and flags, each as the user types it
+// (-o for one letter, --name otherwise) with its other spellings.
 func usageOf(fs *flag.FlagSet, synopsis string) string {
-	var b bytes.Buffer
+	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: keyforge %s\n\nOptions:\n", synopsis)
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	aliases := map[string][]string{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if p, ok := strings.CutPrefix(f.Usage, aliasMark); ok {
+			aliases[p] = append(aliases[p], f.Name)
+		}
+	})
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, aliasMark) {
+			return
+		}
+		names := append([]string{f.Name}, aliases[f.Name]...)
+		slices.SortStableFunc(names, func(a, b string) int { return min(len(a), 2) - min(len(b), 2) })
+		for i, n := range names {
+			names[i] = dashed(n)
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		b.WriteString("  " + strings.Join(names, ", "))
+		if arg != "" {
+			b.WriteString(" " + arg)
+		}
+		b.WriteString("\n    \t" + usage)
+		if d := f.DefValue; d != "" && d != "0" && d != "false" {
+			fmt.Fprintf(&b, " (default %s)", d)
+		}
+		b.WriteString("\n")
+	})
 	return b.String()
 }
 
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
 // parseArgs parses flags anywhere among the arguments (like most CLIs, not
-// only before the first operand) and returns the operands. ok is false when
-// the caller must return code.
+// only before the first operand) and returns the operands; everything after
+// "--" is an operand, even when it starts with "-". ok is false when the
+// caller must return code.
 func parseArgs(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr io.Writer) (operands []string, code int, ok bool) {
+	var after []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, after = args[:i], args[i+1:]
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
@@ -94,11 +179,27 @@ func parseArgs(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr 
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return operands, 0, true
+			return append(operands, after...), 0, true
 		}
 		operands = append(operands, rest[0])
 		args = rest[1:]
 	}
+}
+
+// stdinOnce refuses naming standard input ("-") for more than one of paths:
+// the first reader would consume what the second expects.
+func stdinOnce(paths map[string]string) string {
+	var names []string
+	for name, p := range paths {
+		if p == "-" {
+			names = append(names, name)
+		}
+	}
+	if len(names) < 2 {
+		return ""
+	}
+	slices.Sort(names)
+	return "standard input (-) can be read only once, but " + strings.Join(names, " and ") + " name it"
 }
 
 func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {
@@ -111,7 +212,11 @@ func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {
 func fail(stderr io.Writer, err error) int {
 	var ae *ec2.APIError
 	if errors.As(err, &ae) {
-		fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		if cause := ae.Unwrap(); ae.Code == ec2.CodeInternalError && cause != nil {
+			fmt.Fprintf(stderr, "keyforge: %s: %s (%v)\n", ae.Code, ae.Message, cause)
+		} else {
+			fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
+		}
 	} else {
 		fmt.Fprintf(stderr, "keyforge: %v\n", err)
 	}
@@ -173,9 +278,11 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 }
 
 // readPassphrase returns the first line of path without its line ending,
-// as puttygen reads passphrase files: everything before the first CR or LF
-// (so "pw\r\n", "pw\r" and "pw\rjunk" all mean "pw", as puttygen 0.78
-// reads them). An empty path means no passphrase.
+// as puttygen reads passphrase files: everything before the first CR, LF
+// or NUL (so "pw\r\n", "pw\r", "pw\rjunk" and "pw\x00junk" all mean "pw",
+// as puttygen 0.78 --old-passphrase and openssl -passin file: read them;
+// ssh-keygen takes passphrases only from a terminal or -P/-N, which cannot
+// hold a NUL either). An empty path means no passphrase.
 func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if path == "" {
 		return nil, nil
@@ -184,26 +291,30 @@ func readPassphrase(path string, stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading passphrase file: %w", err)
 	}
-	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+	if i := bytes.IndexAny(data, "\r\n\x00"); i >= 0 {
 		data = data[:i]
 	}
 	return data, nil
 }
 
-// writePrivate writes data to path with mode 0600, also when the file
-// already existed with wider permissions.
-func writePrivate(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
+// writeOutput writes a key file with the safefile rules: atomic, no
+// symbolic links or special files, no existing file replaced unless force,
+// private files 0600 from creation.
+func writeOutput(path string, data []byte, private, force bool) error {
+	return forceHint(safefile.Write(path, data, safefile.Options{Private: private, Force: force}))
+}
+
+// checkOutput refuses an output path before any work is done for it.
+func checkOutput(path string, force bool) error {
+	if path == "" {
+		return nil
 	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
+	return forceHint(safefile.Check(path, safefile.Options{Force: force}))
+}
+
+func forceHint(err error) error {
+	if errors.Is(err, safefile.ErrExists) {
+		return fmt.Errorf("%w; use --force to replace it", err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return err
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/keyforge/keyforge/internal/testtool"
@@ -32,13 +31,13 @@ func mustRun(t *testing.T, args ...string) string {
 }
 
 func TestCreateJSONShape(t *testing.T) {
-	out := mustRun(t, "create", "--name", "demo", "--type", "ed25519", "--seed", "0102")
+	out := mustRun(t, "create", "--name", "demo", "--type", "ed25519", "--seed", "00112233445566778899aabbccddeeff")
 	re := regexp.MustCompile(`^\{\n    "KeyFingerprint": "[A-Za-z0-9+/]{43}=",\n    "KeyMaterial": "-----BEGIN OPENSSH PRIVATE KEY-----\\n[^"]*-----END OPENSSH PRIVATE KEY-----",\n    "KeyName": "demo",\n    "KeyPairId": "key-0[0-9a-f]{16}"\n\}\n$`)
 	if !re.MatchString(out) {
 		t.Fatalf("create printed:\n%s", out)
 	}
 	// --seed makes the output reproducible.
-	if again := mustRun(t, "create", "--type", "ed25519", "--seed", "0102", "--name", "demo"); again != out {
+	if again := mustRun(t, "create", "--type", "ed25519", "--seed", "00112233445566778899aabbccddeeff", "--name", "demo"); again != out {
 		t.Fatal("seeded create differs between runs")
 	}
 	if other := mustRun(t, "create", "--type", "ed25519", "--name", "demo"); other == out {
@@ -74,11 +73,11 @@ func TestCreateKeyOut(t *testing.T) {
 	for _, c := range []struct{ typ, format string }{{"rsa", "pem"}, {"ed25519", "pem"}, {"ed25519", "ppk"}} {
 		t.Run(c.typ+"+"+c.format, func(t *testing.T) {
 			path := filepath.Join(dir, c.typ+"."+c.format)
-			// An existing wider-permission file is tightened to 0600.
+			// An existing wider-permission file is replaced (--force) by a 0600 one.
 			if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--key-out", path, "--seed", "aa")
+			out := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--key-out", path, "--force", "--seed", "ffeeddccbbaa99887766554433221100")
 			var res map[string]any
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatal(err)
@@ -98,7 +97,7 @@ func TestCreateKeyOut(t *testing.T) {
 				t.Fatalf("key file must end with exactly one newline: %q", data[len(data)-10:])
 			}
 			// The same request without --key-out prints that material (minus the newline).
-			full := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--seed", "aa")
+			full := mustRun(t, "create", "--name", "k", "--type", c.typ, "--format", c.format, "--seed", "ffeeddccbbaa99887766554433221100")
 			json.Unmarshal([]byte(full), &res)
 			if withNewline(res["KeyMaterial"].(string)) != string(data) {
 				t.Fatal("--key-out file differs from KeyMaterial + newline")
@@ -130,12 +129,18 @@ func TestErrorsAndUsage(t *testing.T) {
 	}{
 		{[]string{"create", "--name", " x"}, 1, "keyforge: InvalidParameterValue: Value ( x) for parameter KeyName is invalid. Leading and trailing spaces are not allowed.\n"},
 		{[]string{"create"}, 1, "keyforge: MissingParameter: The request must contain the parameter KeyName\n"},
+		{[]string{"create", "--name", "a\x1b[2Jb"}, 1, "keyforge: InvalidParameterValue: Value for parameter KeyName is invalid. Control characters (bytes 0x00-0x1F and 0x7F) are not allowed.\n"},
+		{[]string{"create", "--name", "k\n", "--format", "ppk"}, 1, "keyforge: InvalidParameterValue: Value for parameter KeyName is invalid. Control characters (bytes 0x00-0x1F and 0x7F) are not allowed.\n"},
 		{[]string{"create", "--name", "k", "--type", "dsa"}, 1, "keyforge: InvalidParameterValue: Value (dsa) for parameter KeyType is invalid. Valid values are: rsa, ed25519.\n"},
 		{[]string{"create", "--name", "k", "--tag", "aws:x=1"}, 1, "keyforge: InvalidParameterValue: Tag keys starting with 'aws:' are reserved for internal use\n"},
 		{[]string{"create", "--name", "k", "--dry-run"}, 1, "keyforge: DryRunOperation: Request would have succeeded, but DryRun flag is set.\n"},
-		{[]string{"create", "--name", "k", "--key-out", filepath.Join(dir, "no", "such", "dir")}, 1, "keyforge: open …"},
+		{[]string{"create", "--name", "k", "--key-out", filepath.Join(dir, "no", "such", "dir")}, 1, "keyforge: write " + filepath.Join(dir, "no", "such", "dir") + ": creating a temporary file in " + filepath.Join(dir, "no", "such") + ": no such file or directory\n"},
 		{[]string{"create", "--name", "k", "--tag", "novalue"}, 2, "keyforge create: invalid value \"novalue\" for flag -tag: tag \"novalue\" is not KEY=VALUE\n…"},
-		{[]string{"create", "--name", "k", "--seed", "xyz"}, 2, "keyforge create: --seed must be hexadecimal\n…"},
+		{[]string{"create", "--name", "k", "--seed", "xyz"}, 2, "keyforge create: --seed must be hexadecimal (an even number of 0-9a-f digits)\n…"},
+		{[]string{"create", "--name", "k", "--seed", "0"}, 2, "keyforge create: --seed must be hexadecimal (an even number of 0-9a-f digits)\n…"},
+		{[]string{"create", "--name", "k", "--seed", "01"}, 2, "keyforge create: --seed must be at least 16 bytes (32 hex digits), got 1\n…"},
+		{[]string{"create", "--name", "k", "--seed", "000102030405060708090a0b0c0d0e"}, 2, "keyforge create: --seed must be at least 16 bytes (32 hex digits), got 15\n…"},
+		{[]string{"import", "--name", "k", "--public-key", "-", "--seed", "01"}, 2, "keyforge import: --seed must be at least 16 bytes (32 hex digits), got 1\n…"},
 		{[]string{"create", "--name", "k", "--bogus"}, 2, "keyforge create: flag provided but not defined: -bogus\n…"},
 		{[]string{"create", "--name", "k", "extra"}, 2, "keyforge create: unexpected argument \"extra\"\n…"},
 		{[]string{"fingerprint"}, 2, "keyforge fingerprint: expected exactly one key FILE\n…"},
@@ -172,30 +177,10 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
 // TestBinary builds the real binary and checks the process-level contract:
 // exit codes and streams.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	binOnce.Do(func() {
-		binPath = filepath.Join(os.TempDir(), "keyforge-test-bin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	t.Cleanup(func() { os.Remove(binPath) })
+	binPath := keyforgeBinary(t)
 	cmd := exec.Command(binPath, "create", "--name", "bin", "--type", "ed25519")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e

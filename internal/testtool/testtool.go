@@ -1,5 +1,6 @@
-// Package testtool finds the real tools (ssh-keygen, openssl, puttygen) that
-// keyforge's interop tests use as oracles, and runs them.
+// Package testtool finds the real tools (ssh-keygen, openssl, puttygen,
+// dropbearkey, dropbearconvert) that keyforge's interop tests use as oracles,
+// and runs them.
 //
 // A missing tool skips the test with a message naming its Debian package,
 // unless KEYFORGE_INTEROP=require, when it fails the test instead (CI sets it).
@@ -16,9 +17,11 @@ import (
 
 // Packages maps each oracle to the Debian package that provides it.
 var Packages = map[string]string{
-	"ssh-keygen": "openssh-client",
-	"openssl":    "openssl",
-	"puttygen":   "putty-tools",
+	"ssh-keygen":      "openssh-client",
+	"openssl":         "openssl",
+	"puttygen":        "putty-tools",
+	"dropbearkey":     "dropbear-bin",
+	"dropbearconvert": "dropbear-bin",
 }
 
 // Require returns the path of tool, or skips (fails when
@@ -78,3 +81,8 @@ func WriteFile(t testing.TB, name string, data []byte) string {
 	}
 	return p
 }
+
+// Long reports whether the long runs (key-quality statistics over hundreds
+// of keys, the largest vectors) are wanted: KEYFORGE_LONG=1, which CI sets.
+// The default `go test ./...` stays under a minute without them.
+func Long() bool { return os.Getenv("KEYFORGE_LONG") == "1" }

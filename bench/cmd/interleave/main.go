@@ -28,6 +28,7 @@ type Output struct {
 	Env        bench.Env `json:"env"`
 	Build      string    `json:"build"` // of this process: "default" or "purego"
 	GOMAXPROCS int       `json:"gomaxprocs"`
+	Clock      string    `json:"clock"` // "cpu" (process CPU time per key) or "wall"
 	Bits       int       `json:"bits"`
 	Keys       int       `json:"keys_per_generator"`
 	Mismatches int       `json:"det_keygen_mismatches"`
@@ -45,6 +46,7 @@ func main() {
 	out := flag.String("out", "results", "directory for the JSON files")
 	samples := flag.Bool("samples", true, "include per-key samples in the JSON")
 	withPurego := flag.Bool("purego", true, "also time keyforge built with -tags purego, in a worker process")
+	clock := flag.String("clock", "auto", "per-key clock: cpu (process CPU time), wall, or auto (cpu at GOMAXPROCS=1, wall above)")
 	workerMode := flag.Bool("worker", false, "internal: serve key requests on stdin (see worker.go)")
 	flag.Parse()
 
@@ -83,6 +85,16 @@ func main() {
 		}
 		o := Output{Kind: "interleave", Env: bench.CurrentEnv(), Build: build, GOMAXPROCS: gmp, Bits: *bits, Keys: *n}
 		r := bench.NewRun(*bits, gens)
+		useCPU := *clock == "cpu" || *clock == "auto" && gmp == 1
+		if useCPU {
+			r.Clock = bench.CPUClock
+			o.Clock = "cpu"
+		} else {
+			o.Clock = "wall"
+		}
+		if w != nil {
+			w.cpu = useCPU
+		}
 		pids := []int{os.Getpid()}
 		if w != nil {
 			pids = append(pids, w.cmd.Process.Pid)
@@ -107,7 +119,7 @@ func main() {
 				res.SampleMS = nil
 			}
 		}
-		fmt.Printf("other processes kept %.2f cores busy on average during this run\n", o.OtherCores)
+		fmt.Printf("clock: %s; other processes kept %.2f cores busy on average during this run\n", o.Clock, o.OtherCores)
 		if r.Mismatches > 0 {
 			fmt.Printf("WARNING: in %d rounds the det-keygen generators' moduli differed for the same seed\n", r.Mismatches)
 		}

@@ -17,12 +17,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/keyforge/keyforge/bench"
 	"github.com/keyforge/keyforge/keygen"
 )
 
 // The worker protocol, one line each way per key:
 //
-//	parent: "<gomaxprocs> <bits> <seed hex>"
+//	parent: "<gomaxprocs> <bits> <seed hex> <cpu|wall>"
 //	worker: "<nanoseconds> <modulus hex>"   or   "error <message>"
 //
 // The worker times keygen.RSA itself, so pipe latency is not counted; the
@@ -32,7 +33,7 @@ func runWorker(in io.Reader, out io.Writer) error {
 	w := bufio.NewWriter(out)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) != 3 {
+		if len(f) != 4 {
 			return fmt.Errorf("worker: bad request %q", sc.Text())
 		}
 		gmp, err1 := strconv.Atoi(f[0])
@@ -44,9 +45,13 @@ func runWorker(in io.Reader, out io.Writer) error {
 		if runtime.GOMAXPROCS(0) != gmp {
 			runtime.GOMAXPROCS(gmp)
 		}
-		start := time.Now()
+		clock := bench.WallClock
+		if f[3] == "cpu" {
+			clock = bench.CPUClock
+		}
+		start := clock()
 		k, err := keygen.RSA(bytes.NewReader(seed), bits)
-		d := time.Since(start)
+		d := clock() - start
 		if err != nil {
 			fmt.Fprintf(w, "error %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
 		} else {
@@ -66,6 +71,7 @@ type worker struct {
 	in  io.WriteCloser
 	out *bufio.Scanner
 	gmp int
+	cpu bool // time keys by CPU time
 	dir string
 }
 
@@ -103,7 +109,11 @@ func startPuregoWorker() (*worker, error) {
 func (w *worker) gen(seed []byte, bits int) (*big.Int, time.Duration, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, err := fmt.Fprintf(w.in, "%d %d %x\n", w.gmp, bits, seed); err != nil {
+	clock := "wall"
+	if w.cpu {
+		clock = "cpu"
+	}
+	if _, err := fmt.Fprintf(w.in, "%d %d %x %s\n", w.gmp, bits, seed, clock); err != nil {
 		return nil, 0, err
 	}
 	if !w.out.Scan() {

@@ -4,6 +4,9 @@ package mont
 
 // Without assembly the kernels are the generated pure-Go ones.
 
+// Assembly reports whether the assembly kernels are in use.
+const Assembly = false
+
 func montMul16(z, x, y, m *[16]uint64, m0inv uint64) { montMul16Generic(z, x, y, m, m0inv) }
 func montMul24(z, x, y, m *[24]uint64, m0inv uint64) { montMul24Generic(z, x, y, m, m0inv) }
 func montMul32(z, x, y, m *[32]uint64, m0inv uint64) { montMul32Generic(z, x, y, m, m0inv) }
@@ -13,3 +16,24 @@ func montSqr32(z, x, m *[32]uint64, m0inv uint64)    { montSqr32Generic(z, x, m,
 func condDouble16(z, m *[16]uint64, bit uint64)      { condDouble16Generic(z, m, bit) }
 func condDouble24(z, m *[24]uint64, bit uint64)      { condDouble24Generic(z, m, bit) }
 func condDouble32(z, m *[32]uint64, bit uint64)      { condDouble32Generic(z, m, bit) }
+
+func exp2Steps16(z, m *[16]uint64, m0inv uint64, e *[16]uint64, top int) {
+	for i := top; i >= 0; i-- {
+		montSqr16Generic(z, z, m, m0inv)
+		condDouble16Generic(z, m, (e[i/64]>>(i%64))&1)
+	}
+}
+
+func exp2Steps24(z, m *[24]uint64, m0inv uint64, e *[24]uint64, top int) {
+	for i := top; i >= 0; i-- {
+		montSqr24Generic(z, z, m, m0inv)
+		condDouble24Generic(z, m, (e[i/64]>>(i%64))&1)
+	}
+}
+
+func exp2Steps32(z, m *[32]uint64, m0inv uint64, e *[32]uint64, top int) {
+	for i := top; i >= 0; i-- {
+		montSqr32Generic(z, z, m, m0inv)
+		condDouble32Generic(z, m, (e[i/64]>>(i%64))&1)
+	}
+}

@@ -307,3 +307,22 @@ func BenchmarkExp2(b *testing.B) {
 }
 
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
+
+func TestEqualBit(t *testing.T) {
+	for _, n := range []int{1, 16, 32} {
+		x := make([]uint64, n)
+		y := make([]uint64, n)
+		if EqualBit(x, y) != 1 || !Equal(x, y) {
+			t.Fatalf("n=%d: zeros differ", n)
+		}
+		for j := range n {
+			for _, bit := range []uint{0, 1, 31, 62, 63} {
+				copy(y, x)
+				y[j] ^= 1 << bit
+				if EqualBit(x, y) != 0 || Equal(x, y) {
+					t.Fatalf("n=%d: limb %d bit %d flip reads equal", n, j, bit)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/keyforge/keyforge/keygen/internal/mont/_gen
+
+go 1.26.0
