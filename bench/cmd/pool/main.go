@@ -3,7 +3,7 @@
 // bursts larger than the pool, and, for contrast, no pool at all. Rows are
 // interleaved over -rounds; results go to results/pool.json.
 //
-//	go run ./cmd/pool -rows quiet,session,process,burst-seq,burst-conc,none -rounds 2 -out results
+//	go run ./cmd/pool -rows quiet,session,control,burst-seq,burst-conc,none -rounds 2 -out results
 package main
 
 import (
