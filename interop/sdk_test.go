@@ -123,7 +123,7 @@ func TestSDKKeyPairs(t *testing.T) {
 		if got := tagsOf(ppkOut.Tags); len(got) != 2 || got["Name"] != "web & <db>" || got["env"] != "" {
 			t.Errorf("create tags: %v", got)
 		}
-		pk, err := ppk.Decode([]byte(aws.ToString(ppkOut.KeyMaterial)), nil, nil)
+		pk, err := ppk.Parse([]byte(aws.ToString(ppkOut.KeyMaterial)), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestSDKKeyPairs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ek, _, err := pemenc.ParseOpenSSHPrivateKey([]byte(aws.ToString(edOut.KeyMaterial)), nil)
+		ek, _, err := pemenc.ParseOpenSSHPrivateKey([]byte(aws.ToString(edOut.KeyMaterial)), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,7 +211,7 @@ func TestSDKKeyPairs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		line, _ := pemenc.EncodeAuthorizedKey(edPub, "ed-pem")
+		line, _ := pemenc.MarshalAuthorizedKey(edPub, "ed-pem")
 		if got := aws.ToString(pub.KeyPairs[0].PublicKey); got != strings.TrimSuffix(string(line), "\n") {
 			t.Errorf("PublicKey %q, want %q", got, line)
 		}
@@ -289,7 +289,7 @@ func edLine(t *testing.T, comment string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := pemenc.EncodeAuthorizedKey(k.Public(), comment)
+	b, err := pemenc.MarshalAuthorizedKey(k.Public(), comment)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,8 +387,8 @@ func TestSDKImportForms(t *testing.T) {
 	}
 	var forms []form
 	for bits, k := range keys {
-		line, _ := pemenc.EncodeAuthorizedKey(&k.PublicKey, "me@host")
-		rfc, _ := pemenc.EncodeRFC4716PublicKey(&k.PublicKey, "a comment")
+		line, _ := pemenc.MarshalAuthorizedKey(&k.PublicKey, "me@host")
+		rfc, _ := pemenc.MarshalRFC4716PublicKey(&k.PublicKey, "a comment")
 		der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 		n := "rsa" + strconv.Itoa(bits)
 		forms = append(forms,
@@ -397,8 +397,8 @@ func TestSDKImportForms(t *testing.T) {
 			form{n + "-spki", []byte(base64.StdEncoding.EncodeToString(der)), &k.PublicKey, types.KeyTypeRsa},
 		)
 	}
-	edLineC, _ := pemenc.EncodeAuthorizedKey(ed.Public(), "c")
-	edLineNo, _ := pemenc.EncodeAuthorizedKey(ed.Public(), "")
+	edLineC, _ := pemenc.MarshalAuthorizedKey(ed.Public(), "c")
+	edLineNo, _ := pemenc.MarshalAuthorizedKey(ed.Public(), "")
 	forms = append(forms,
 		form{"ed-line", edLineC, ed.Public(), types.KeyTypeEd25519},
 		form{"ed-line-bare", []byte(strings.TrimSpace(string(edLineNo))), ed.Public(), types.KeyTypeEd25519},
@@ -414,7 +414,7 @@ func TestSDKImportForms(t *testing.T) {
 		forms = append(forms, form{"tool-" + strings.ReplaceAll(f, ".", "-"), b, toolPub, types.KeyTypeRsa})
 	}
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ecLine, _ := pemenc.EncodeAuthorizedKey(&ec.PublicKey, "")
+	ecLine, _ := pemenc.MarshalAuthorizedKey(&ec.PublicKey, "")
 	skBlob := sshString(sshString(sshString(nil, []byte("sk-ssh-ed25519@openssh.com")), ed.Public().(ed25519.PublicKey)), []byte("ssh:"))
 	dssBlob := sshString(sshString(sshString(sshString(sshString(nil, []byte("ssh-dss")), []byte{1}), []byte{2}), []byte{3}), []byte{4})
 	refused := map[string][]byte{
@@ -441,7 +441,7 @@ func TestSDKImportForms(t *testing.T) {
 				t.Fatal(err)
 			}
 			k := d.KeyPairs[0]
-			line, _ := pemenc.EncodeAuthorizedKey(f.pub, f.name)
+			line, _ := pemenc.MarshalAuthorizedKey(f.pub, f.name)
 			if k.KeyType != f.keyType || aws.ToString(k.PublicKey) != strings.TrimSuffix(string(line), "\n") || aws.ToString(k.KeyFingerprint) != want {
 				t.Errorf("%s: describe %+v", f.name, k)
 			}
