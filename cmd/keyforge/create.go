@@ -12,7 +12,7 @@ import (
 	"github.com/keyforge/keyforge/keygen"
 )
 
-const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX] [-o FILE [--force]] [--dry-run]"
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX [--region R]] [-o FILE [--force]] [--dry-run]"
 
 // keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
 // keys in this order, Tags only when given, KeyMaterial left out when it
@@ -33,6 +33,7 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making every output reproducible")
+	region := fs.String("region", "", "`Region` a seeded output is derived for, as keyforge serve --seed derives it (e.g. us-east-1)")
 	keyOut := outFlag(fs, "write KeyMaterial to a new `FILE` (mode 0600) instead of printing it", "key-out")
 	force := fs.Bool("force", false, "let -o replace an existing file (never a symbolic link or special file)")
 	ppkVersion := fs.Int("ppk-version", 3, "PuTTY key file version `V` for --format ppk: 2 or 3")
@@ -47,6 +48,9 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *ppkVersion != 2 && *ppkVersion != 3 {
 		return usageError(stderr, fs, createSynopsis, "--ppk-version must be 2 or 3")
 	}
+	if *region != "" && !ec2.ValidRegion(*region) {
+		return usageError(stderr, fs, createSynopsis, fmt.Sprintf("--region %q is not a Region name", *region))
+	}
 	if *force && *keyOut == "" {
 		return usageError(stderr, fs, createSynopsis, "--force applies to -o/--out only")
 	}
@@ -60,7 +64,7 @@ func runCreate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := checkOutput(*keyOut, *force); err != nil {
 		return fail(stderr, err)
 	}
-	svc, err := ec2.New(ec2.Options{Seed: seed, PPKVersion: *ppkVersion})
+	svc, err := ec2.New(ec2.Options{Region: *region, Seed: seed, PPKVersion: *ppkVersion})
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/keyforge/keyforge/ec2"
 )
 
-const importSynopsis = "import --name N --public-key FILE [--tag K=V]... [--seed HEX] [--dry-run]"
+const importSynopsis = "import --name N --public-key FILE [--tag K=V]... [--seed HEX [--region R]] [--dry-run]"
 
 func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("import")
@@ -17,6 +17,7 @@ func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var tags tagFlag
 	fs.Var(&tags, "tag", "tag `K=V` (repeatable)")
 	seedHex := fs.String("seed", "", "`HEX` seed (at least 16 bytes) making the KeyPairId reproducible")
+	region := fs.String("region", "", "`Region` a seeded output is derived for, as keyforge serve --seed derives it (e.g. us-east-1)")
 	dryRun := fs.Bool("dry-run", false, "validate only (fails with DryRunOperation when the request would succeed)")
 	ops, code, ok := parseArgs(fs, importSynopsis, args, stdout, stderr)
 	if !ok {
@@ -24,6 +25,9 @@ func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(ops) != 0 {
 		return usageError(stderr, fs, importSynopsis, fmt.Sprintf("unexpected argument %q", ops[0]))
+	}
+	if *region != "" && !ec2.ValidRegion(*region) {
+		return usageError(stderr, fs, importSynopsis, fmt.Sprintf("--region %q is not a Region name", *region))
 	}
 	seed, err := parseSeed(*seedHex)
 	if err != nil {
@@ -35,7 +39,7 @@ func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 	}
-	svc := ec2.NewService(ec2.Options{Seed: seed})
+	svc := ec2.NewService(ec2.Options{Region: *region, Seed: seed})
 	out, err := svc.ImportKeyPair(context.Background(), &ec2.ImportKeyPairInput{
 		KeyName: *name, PublicKeyMaterial: material, TagSpecifications: tags.specs(), DryRun: *dryRun,
 	})

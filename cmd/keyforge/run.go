@@ -35,6 +35,7 @@ var commands = []struct {
 	{"fingerprint", fingerprintSynopsis, runFingerprint},
 	{"convert", convertSynopsis, runConvert},
 	{"inspect", inspectSynopsis, runInspect},
+	{"serve", serveSynopsis, runServe},
 }
 
 func usageText() string {

@@ -89,6 +89,7 @@ func main() {
 
 	var md bytes.Buffer
 	writeMarkdown(&md, &m, runs, tl, pools, gobench, filepath.Base(*chart))
+	writeServeLoad(&md, filepath.Join(*dir, "serveload.json"))
 	// Sections after handMarker are written by hand (measurements this
 	// report does not make); keep them.
 	if old, err := os.ReadFile(*readme); err == nil {
