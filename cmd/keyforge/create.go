@@ -12,7 +12,7 @@ import (
 	"github.com/keyforge/keyforge/keygen"
 )
 
-const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk] [--tag K=V]... [--seed HEX [--region R]] [-o FILE [--force]] [--dry-run]"
+const createSynopsis = "create --name N [--type rsa|ed25519] [--format pem|ppk [--ppk-version 2|3]] [--tag K=V]... [--seed HEX [--region R]] [-o FILE [--force]] [--dry-run]"
 
 // keyPairJSON is what `aws ec2 create-key-pair` and `import-key-pair` print:
 // keys in this order, Tags only when given, KeyMaterial left out when it

@@ -29,7 +29,7 @@ func loadKey(data, passphrase []byte, needPrivate bool, lim *kdfLimits) (*keyfil
 		return &keyfile.Key{Format: missing.Format, PublicKey: missing.PublicKey, Comment: missing.Comment, Encrypted: true}, nil
 	}
 	if errors.Is(err, keyfile.ErrUnsafeKDF) {
-		return nil, fmt.Errorf("%w (raise the ceilings with --max-kdf-work)", err)
+		return nil, fmt.Errorf("%w; raise the ceilings with --max-kdf-work", err)
 	}
 	if err != nil {
 		return nil, err

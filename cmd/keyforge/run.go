@@ -175,7 +175,7 @@ func parseArgs(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr 
 			return nil, exitOK, false
 		}
 		if err != nil {
-			return nil, usageError(stderr, fs, synopsis, err.Error()), false
+			return nil, usageError(stderr, fs, synopsis, flagMessage(err, args)), false
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -202,9 +202,71 @@ func stdinOnce(paths map[string]string) string {
 	return "standard input (-) can be read only once, but " + strings.Join(names, " and ") + " name it"
 }
 
+// usageError prints msg and the command's synopsis (not the whole option
+// list, which would bury the message) and returns the usage exit code.
 func usageError(stderr io.Writer, fs *flag.FlagSet, synopsis, msg string) int {
-	fmt.Fprintf(stderr, "keyforge %s: %s\n%s", fs.Name(), msg, usageOf(fs, synopsis))
+	fmt.Fprintf(stderr, "keyforge %s: %s\nUsage: keyforge %s\nRun \"keyforge %s --help\" for the options.\n", fs.Name(), msg, synopsis, fs.Name())
 	return exitUsage
+}
+
+// flagMessage rewords the flag package's errors, which name every flag with
+// one dash ("flag provided but not defined: -bogus"), the way the flags are
+// typed and documented (--bogus, -o).
+func flagMessage(err error, args []string) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		typed := "-" + name
+		if slices.ContainsFunc(args, func(a string) bool { return a == "-"+typed || strings.HasPrefix(a, "-"+typed+"=") }) {
+			typed = "-" + typed
+		}
+		return fmt.Sprintf("unknown option %s (an operand starting with - goes after --)", typed)
+	}
+	for _, f := range []struct{ prefix, format string }{
+		{"flag needs an argument: -", "%s needs a value"},
+		{"bad flag syntax: ", "bad option syntax: %s"},
+	} {
+		if name, ok := strings.CutPrefix(msg, f.prefix); ok {
+			if f.prefix != "bad flag syntax: " {
+				name = dashed(strings.TrimPrefix(name, "-"))
+			}
+			return fmt.Sprintf(f.format, name)
+		}
+	}
+	// invalid value "x" for flag -name: reason
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if i := strings.Index(rest, " for flag -"); i >= 0 {
+			val, tail := rest[:i], rest[i+len(" for flag -"):]
+			if name, reason, ok := strings.Cut(tail, ": "); ok {
+				return fmt.Sprintf("invalid value %s for %s: %s", val, dashed(name), reason)
+			}
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if i := strings.Index(rest, " for -"); i >= 0 {
+			val, tail := rest[:i], rest[i+len(" for -"):]
+			if name, _, ok := strings.Cut(tail, ": "); ok {
+				return fmt.Sprintf("%s takes no value (got %s)", dashed(name), val)
+			}
+		}
+	}
+	return msg
+}
+
+// libraryPrefixes are the error prefixes of keyforge's packages. They help a
+// program that logs a library error; a CLI user gets the file name and the
+// message without them (the format is named in the message where it matters).
+var libraryPrefixes = []string{"pemenc", "ppk", "keyfile", "sshcom", "dropbear", "sshcert", "fido", "keygen", "keytype", "sshwire", "safefile", "fingerprint"}
+
+// userText removes the package prefixes from an error's text.
+func userText(err error) string {
+	parts := strings.Split(err.Error(), ": ")
+	var out []string
+	for i, p := range parts {
+		if i == len(parts)-1 || !slices.Contains(libraryPrefixes, p) {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ": ")
 }
 
 // fail prints an error the way the CLI reports them: API errors as
@@ -218,7 +280,7 @@ func fail(stderr io.Writer, err error) int {
 			fmt.Fprintf(stderr, "keyforge: %s: %s\n", ae.Code, ae.Message)
 		}
 	} else {
-		fmt.Fprintf(stderr, "keyforge: %v\n", err)
+		fmt.Fprintf(stderr, "keyforge: %s\n", userText(err))
 	}
 	return exitError
 }
