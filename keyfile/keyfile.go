@@ -1,6 +1,7 @@
 // Package keyfile opens any key file keyforge knows, private or public, with
 // one call: Parse detects the format, reads the key with the format's
-// package (pemenc, ppk) and says which format it was, as x/crypto/ssh's
+// package (pemenc, ppk, sshcom, dropbear, sshcert) and says which format it
+// was, as x/crypto/ssh's
 // ParseRawPrivateKey does for the formats it knows.
 //
 //	k, err := keyfile.Parse(data, &keyfile.ParseOptions{Passphrase: pass})
@@ -28,9 +29,9 @@
 // the file.
 //
 // ParseOptions.Formats restricts what is read: a service that takes public
-// keys lists the public formats, and no KDF can then run. Files of other
-// producers that keyforge does not read (dropbear, ssh.com, SSH-1, PKCS#12)
-// are named in their errors (ErrDropbearKey, …, all ErrUnsupportedFormat).
+// keys lists the public formats, and no KDF can then run. Files that
+// keyforge recognises but does not read, SSH-1 rsa1 keys and PKCS#12, are
+// named in their errors (ErrSSH1Key, ErrPKCS12, both ErrUnsupportedFormat).
 //
 // Adding a format: one file holding a *format value (its match and parse
 // functions) and one line in the formats list of registry.go.

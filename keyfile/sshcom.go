@@ -10,7 +10,7 @@ import (
 // (what `puttygen -O private-sshcom` writes). Nothing is in clear but the
 // comment, so a missing passphrase yields only the comment.
 var sshcomFormat = &format{
-	name: FormatSSHCom,
+	name:  FormatSSHCom,
 	match: func(in *input) bool { return sshcom.Sniff(in.trimmed) },
 	parse: func(in *input, o *ParseOptions) (*Key, error) {
 		k, err := sshcom.Parse(in.data, o.Passphrase, nil)
