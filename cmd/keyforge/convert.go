@@ -50,6 +50,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs, convertSynopsis, "expected exactly one input file IN")
 	}
 	f, known := lookupFormat(*to)
+	if *to == "" {
+		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to FORMAT is required, one of %s", formatNames(nil)))
+	}
 	if !known {
 		return usageError(stderr, fs, convertSynopsis, fmt.Sprintf("--to must be one of %s (got %q)", formatNames(nil), *to))
 	}
