@@ -300,7 +300,7 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", "--to", "openssh", "--passphrase-file", filepath.Join(inDir, "empty"), ins[2].path}, 1, "keyforge: "},
 		{[]string{"convert", "--to", "pkix", "--new-passphrase-file", pw, ins[0].path}, 1, "cannot be encrypted"},
 		{[]string{"convert", "--to", "der", ins[0].path}, 2, "--to must be one of"},
-		{[]string{"convert", ins[0].path}, 2, "--to must be one of"},
+		{[]string{"convert", ins[0].path}, 2, "--to FORMAT is required"},
 		{[]string{"convert", "--to", "ppk"}, 2, "expected exactly one input file"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "kdf=scrypt", ins[0].path}, 2, "kdf must be"},
 		{[]string{"convert", "--to", "ppk", "--ppk-param", "memory=4294967295", ins[0].path}, 2, "exceeds the ceiling"},
