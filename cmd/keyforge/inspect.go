@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/keyfile"
 )
 
 const inspectSynopsis = "inspect [--passphrase-file F] [--max-kdf-work N] [--utc] [--] FILE"
@@ -64,17 +65,28 @@ func runInspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	kind := "public key"
-	if k.PrivateKey != nil {
-		kind = "private key"
+	// Without a passphrase an encrypted file shows only what it keeps in
+	// clear (loadKey): its public key, and for PPK the comment.
+	locked := k.Encrypted && k.PrivateKey == nil
+	var kind string
+	switch {
+	case locked:
+		kind = "encrypted private key, not decrypted"
+	case k.PrivateKey != nil && k.Encrypted:
+		kind = string(k.Encoding) + ", encrypted private key"
+	case k.PrivateKey != nil:
+		kind = string(k.Encoding) + ", private key"
+	default:
+		kind = string(k.Encoding) + ", public key"
 	}
-	if k.Encrypted {
-		kind = "encrypted " + kind
+	comment := fmt.Sprintf("%q", k.Comment)
+	if locked && k.Format == keyfile.FormatOpenSSH {
+		comment = "(encrypted; give --passphrase-file to read it)"
 	}
 	fmt.Fprintf(stdout, "%s:\n", name)
-	fmt.Fprintf(stdout, "        Format: %s (%s, %s)\n", k.Format, k.Encoding, kind)
+	fmt.Fprintf(stdout, "        Format: %s (%s)\n", k.Format, kind)
 	fmt.Fprintf(stdout, "        Type: %s %d\n", typ, bits)
 	fmt.Fprintf(stdout, "        Public key: %s\n", fp)
-	fmt.Fprintf(stdout, "        Comment: %q\n", k.Comment)
+	fmt.Fprintf(stdout, "        Comment: %s\n", comment)
 	return exitOK
 }
