@@ -3,6 +3,7 @@ package ec2
 import (
 	"context"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keygen"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
@@ -192,6 +194,9 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 		}
 		return strings.TrimSuffix(string(b), "\n"), nil
 	default:
+		if k, ok := key.(ed25519.PrivateKey); ok {
+			key = keytype.DerivedEd25519{PrivateKey: k} // keygen derived it from its seed
+		}
 		b, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding OpenSSH key: %w", err)
