@@ -14,7 +14,7 @@ rm -f results/interleave-*.json
 
 cmds=(
   "go run ./cmd/interleave -n $N -procs 1,2 -out results"
-  "go run ./cmd/pool -size 16 -rate 10 -n 100 -baseline 20 -out results"
+  "go run ./cmd/pool -rows quiet,session,control,burst-seq,burst-conc,none -rounds 2 -out results"
   "./tools.sh $TOOLS_N"
 )
 bench=(

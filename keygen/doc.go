@@ -50,7 +50,37 @@
 //
 // # Pool
 //
-// NewPool keeps keys made ahead by one background goroutine that steps
-// aside while a Get is generating inline. Get returns a ready key or makes
-// one on every core; after Close, Get still works (ready keys, then inline).
+// A Pool keeps Size keys ready so that Get returns at once (microseconds).
+// Ordinary goroutines refill it, each running one sequential search that
+// yields its scheduler slot every 16 candidates (well under a millisecond)
+// and is preempted by the Go runtime like any goroutine, so requests and
+// garbage collection never wait behind it. Nothing changes thread
+// priorities: a niced thread starves when other processes keep the cores
+// busy, and while starved it holds a scheduler slot that a stop-the-world
+// pause must wait for. For the same reason, on Linux a refill goroutine
+// whose last step waited over twice as long for a core as it ran sleeps
+// about that long before the next, holding no slot meanwhile.
+//
+// Refill runs whenever fewer than Size keys are ready, with at most Workers
+// goroutines (default GOMAXPROCS−1, at least 1: one slot stays free for
+// requests). At low water (LowWater keys ready or fewer, default Size/4),
+// or while any Get waits, it uses up to MaxWorkers (default GOMAXPROCS).
+// A goroutine beyond the current limit finishes its key and stops; none run
+// when the pool is full.
+//
+// A Get that finds the pool empty waits for the next key the refill
+// finishes; waiting Gets are served in arrival order, before keys are kept.
+// This gives a lower tail than generating inline: MaxWorkers searches
+// already under way finish their first key in about the time one parallel
+// search would take from scratch, and none of their work is thrown away.
+// So a burst larger than the pool takes the ready keys at once and then
+// one key per finished search: a burst of 100 from a full pool of 32 on two
+// cores gets 32 keys at once, and the other 68 come at the rate two cores
+// make keys (one RSA-2048 key per core every ~12 ms here, so the n-th
+// waiting request waits about 6n ms); then the pool refills to 32.
+//
+// Close stops the refill and abandons keys in the making. Get still works
+// afterwards: ready keys first, then it generates inline, on every core.
+// Drain closes the pool and returns the unused keys; PoolOptions.Preload
+// gives them to the next pool, so a server that stores them starts warm.
 package keygen

@@ -3,7 +3,9 @@ package keygen_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/keyforge/keyforge/keygen"
 )
@@ -28,6 +30,32 @@ func ExampleNewPool() {
 	}
 	fmt.Println(key.N.BitLen(), key.Validate() == nil)
 	// Output: 2048 true
+}
+
+func ExampleStartPool() {
+	// Options usually come from flags: StartPool reports bad ones at once.
+	if _, err := keygen.StartPool(keygen.PoolOptions{Size: 8, LowWater: 8}); err != nil {
+		fmt.Println(errors.Is(err, keygen.ErrPoolOptions))
+	}
+	pool, err := keygen.StartPool(keygen.PoolOptions{Bits: 2048, Size: 2, Workers: 1})
+	if err != nil {
+		panic(err)
+	}
+	for pool.Len() < 2 { // only so that the output below is fixed
+		time.Sleep(time.Millisecond)
+	}
+	// At shutdown, keep the unused keys (stored as securely as any private
+	// key) and give them to the next pool, which then starts warm.
+	saved := pool.Drain()
+	next, err := keygen.StartPool(keygen.PoolOptions{Bits: 2048, Size: 2, Workers: 1, Preload: saved})
+	if err != nil {
+		panic(err)
+	}
+	defer next.Close()
+	fmt.Println(len(saved), next.Len())
+	// Output:
+	// true
+	// 2 2
 }
 
 func ExampleEd25519() {

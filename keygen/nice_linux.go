@@ -1,11 +1,19 @@
 package keygen
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+	"unsafe"
+)
 
-// backgroundPriority lowers the calling OS thread to nice 19, so the
-// kernel runs request threads (a Get, a CreateKeyPair) before the refill
-// whenever both want a core. Linux applies setpriority to one thread when
-// given its tid. Failure only costs latency, so it is ignored.
-func backgroundPriority() {
-	syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), 19)
+const clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID
+
+// threadCPU returns the calling OS thread's id and the CPU time it has used.
+func threadCPU() (tid int, cpu time.Duration, ok bool) {
+	var ts syscall.Timespec
+	_, _, errno := syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0)
+	if errno != 0 {
+		return 0, 0, false
+	}
+	return syscall.Gettid(), time.Duration(ts.Nano()), true
 }

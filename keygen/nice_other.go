@@ -2,6 +2,8 @@
 
 package keygen
 
-// backgroundPriority has no portable per-thread equivalent elsewhere; the
-// refill still pauses while any Get generates inline.
-func backgroundPriority() {}
+import "time"
+
+// threadCPU has no portable equivalent; without it the refill only yields
+// its scheduler slot between steps and never paces itself.
+func threadCPU() (tid int, cpu time.Duration, ok bool) { return 0, 0, false }

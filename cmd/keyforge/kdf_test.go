@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyforge/keyforge/internal/testtool"
+
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
 )
@@ -30,6 +32,9 @@ func TestMaxKDFWork(t *testing.T) {
 		_, errOut, code := runCLI(t, "", "convert", "--to", "public", "--passphrase-file", pw, path)
 		if code != exitError || !strings.Contains(errOut, "--max-kdf-work") {
 			t.Errorf("%s without --max-kdf-work: exit %d, %s", f, code, errOut)
+		}
+		if !testtool.Long() {
+			continue // about 2 s of KDF per file: KEYFORGE_LONG=1 runs it
 		}
 		out, errOut, code := runCLI(t, "", "convert", "--to", "pkcs8", "--passphrase-file", pw, "--max-kdf-work", "2", path)
 		if code != 0 || !strings.Contains(out, "BEGIN PRIVATE KEY") {
@@ -64,16 +69,19 @@ func TestConvertWritesOnlyWhatItReads(t *testing.T) {
 		}
 	}
 	out := filepath.Join(dir, "k")
+	// At the default ceiling exactly, no flag is needed either way.
+	if _, errOut, code := runCLI(t, "", "convert", "--to", "ppk", "--ppk-param", "memory=64,passes=2", "--new-passphrase-file", pw, "-o", out+".ppk", in); code != 0 {
+		t.Errorf("small ppk: exit %d, %s", code, errOut)
+	}
+	if !testtool.Long() {
+		return // writing and reading 201 bcrypt rounds takes seconds: KEYFORGE_LONG=1 runs it
+	}
 	mustRun(t, "convert", "--to", "openssh", "--kdf-rounds", "201", "--max-kdf-work", "2", "--new-passphrase-file", pw, "-o", out, in)
 	if _, errOut, code := runCLI(t, "", "convert", "--to", "pkcs8", "--passphrase-file", pw, out); code != exitError || !strings.Contains(errOut, "--max-kdf-work") {
 		t.Errorf("reading 201 rounds by default: exit %d, %s", code, errOut)
 	}
 	if _, errOut, code := runCLI(t, "", "convert", "--to", "pkcs8", "--passphrase-file", pw, "--max-kdf-work", "2", out); code != 0 {
 		t.Errorf("reading 201 rounds with --max-kdf-work 2: exit %d, %s", code, errOut)
-	}
-	// At the default ceiling exactly, no flag is needed either way.
-	if _, errOut, code := runCLI(t, "", "convert", "--to", "ppk", "--ppk-param", "memory=64,passes=2", "--new-passphrase-file", pw, "-o", out+".ppk", in); code != 0 {
-		t.Errorf("small ppk: exit %d, %s", code, errOut)
 	}
 }
 

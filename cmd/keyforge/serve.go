@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -22,7 +23,7 @@ import (
 	"github.com/keyforge/keyforge/keygen"
 )
 
-const serveSynopsis = "serve [--addr HOST:PORT] [--region R] [--state FILE] [--seed HEX] [--pool N] [--credentials FILE]"
+const serveSynopsis = "serve [--addr HOST:PORT] [--region R] [--state FILE] [--seed HEX] [--pool N [--pool-workers W] [--pool-persist]] [--credentials FILE]"
 
 const serveHelp = `
 keyforge serve answers the EC2 key-pair API (CreateKeyPair, ImportKeyPair,
@@ -47,6 +48,12 @@ Each option with an example:
                        aws ec2 create-key-pair --endpoint-url http://127.0.0.1:8080 --key-name k --key-type ed25519 --key-format ppk
   --pool N             keyforge serve --pool 64            (64 RSA keys kept ready, so RSA create takes about a millisecond)
                        aws ec2 create-key-pair --endpoint-url http://127.0.0.1:8080 --key-name rsa-key
+  --pool-workers W     keyforge serve --pool-workers 1     (goroutines refilling the pool above a quarter full; default
+                       cores−1, at least 1; below a quarter full or while a request waits, all cores)
+                       aws ec2 create-key-pair --endpoint-url http://127.0.0.1:8080 --key-name rsa-key-2
+  --pool-persist       keyforge serve --pool-persist --state keys.db   (unused pool keys kept in the file at shutdown,
+                       so the next run starts warm; the file then holds private keys and must stay 0600)
+                       aws ec2 create-key-pair --endpoint-url http://127.0.0.1:8080 --key-name rsa-key-3
   --credentials FILE   keyforge serve --credentials creds.txt   (lines "ACCESS_KEY_ID SECRET"; SigV4 checked, else 401 AuthFailure)
                        AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=s3cret aws ec2 delete-key-pair --endpoint-url http://127.0.0.1:8080 --key-name k
 `
@@ -66,6 +73,9 @@ type serveConfig struct {
 	addr, region, state, credentials string
 	seed                             []byte
 	pool                             int
+	poolWorkers                      int
+	poolPersist                      bool
+	onPool                           func(*keygen.Pool) // tests: the pool, once started
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -76,6 +86,8 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.state, "state", "", "keep key pairs in `FILE` (durable; default: memory only)")
 	seedHex := fs.String("seed", "", "`HEX` seed making every key, id and request id reproducible")
 	fs.IntVar(&c.pool, "pool", defaultPoolSize, "keep `N` RSA keys ready (0: generate each on request; unused with --seed)")
+	fs.IntVar(&c.poolWorkers, "pool-workers", 0, "refill the pool with up to `W` goroutines above low water (0: cores−1, at least 1)")
+	fs.BoolVar(&c.poolPersist, "pool-persist", false, "at shutdown keep the pool's unused keys in the --state file (which then holds private keys), and start from them")
 	fs.StringVar(&c.credentials, "credentials", "", "verify SigV4 signatures against `FILE` (lines ACCESS_KEY_ID SECRET)")
 	ops, code, ok := parseArgs(fs, serveSynopsis, args, stdout, stderr)
 	if !ok {
@@ -98,6 +110,19 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs, serveSynopsis, err.Error())
 	}
 	c.seed = seed
+	if c.poolWorkers < 0 {
+		return usageError(stderr, fs, serveSynopsis, "--pool-workers must be 0 or more")
+	}
+	if c.poolPersist {
+		switch {
+		case c.state == "":
+			return usageError(stderr, fs, serveSynopsis, "--pool-persist needs --state")
+		case c.seed != nil:
+			return usageError(stderr, fs, serveSynopsis, "--pool-persist does not apply with --seed (a seeded server has no pool)")
+		case c.pool == 0:
+			return usageError(stderr, fs, serveSynopsis, "--pool-persist needs --pool 1 or more")
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, c, stdout, stderr); err != nil {
@@ -121,13 +146,6 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 		opts.Credentials = creds
 	}
 	svcOpts := ec2.Options{Seed: c.seed}
-	if c.seed != nil {
-		opts.RequestID = seededRequestIDs(c.seed)
-	} else if c.pool > 0 {
-		pool := keygen.NewPool(keygen.PoolOptions{Bits: ec2.DefaultRSABits, Size: c.pool})
-		defer pool.Close()
-		svcOpts.RSAPool = pool
-	}
 	closeStore := func() error { return nil }
 	if c.state != "" {
 		store, closer, err := openState(c.state)
@@ -136,6 +154,34 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 		}
 		svcOpts.Store = store
 		closeStore = closer
+	}
+	var pool *keygen.Pool
+	if c.seed != nil {
+		opts.RequestID = seededRequestIDs(c.seed)
+	} else if c.pool > 0 {
+		popts := keygen.PoolOptions{Bits: ec2.DefaultRSABits, Size: c.pool, Workers: c.poolWorkers}
+		if c.poolWorkers > runtime.GOMAXPROCS(0) {
+			popts.MaxWorkers = c.poolWorkers
+		}
+		if c.poolPersist {
+			keys, err := takeSpareKeys(svcOpts.Store, popts.Bits, logger)
+			if err != nil {
+				closeStore()
+				return err
+			}
+			popts.Preload = keys
+			logger.Info("pool starts with the keys the last run left", "keys", len(keys))
+		}
+		var err error
+		if pool, err = keygen.StartPool(popts); err != nil {
+			closeStore()
+			return err
+		}
+		defer pool.Close()
+		svcOpts.RSAPool = pool
+		if c.onPool != nil {
+			c.onPool(pool)
+		}
 	}
 	regions, err := ec2.OpenRegions(ctx, svcOpts)
 	if err != nil {
@@ -175,6 +221,12 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
+	}
+	if c.poolPersist && pool != nil {
+		// Requests are finished: the ready keys were never handed out.
+		if perr := putSpareKeys(svcOpts.Store, ec2.DefaultRSABits, pool.Drain(), logger); perr != nil && err == nil {
+			err = perr
+		}
 	}
 	if cerr := closeStore(); cerr != nil && err == nil {
 		err = cerr

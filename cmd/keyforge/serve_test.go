@@ -23,7 +23,7 @@ func TestServeHelp(t *testing.T) {
 		t.Fatalf("help has no examples:\n%s", out)
 	}
 	out = examples
-	for _, opt := range []string{"--addr", "--region", "--state", "--seed", "--pool", "--credentials"} {
+	for _, opt := range []string{"--addr", "--region", "--state", "--seed", "--pool", "--pool-workers", "--pool-persist", "--credentials"} {
 		// Each option is explained with a keyforge serve line and an aws command.
 		i := strings.Index(out, "  "+opt+" ")
 		if i < 0 {

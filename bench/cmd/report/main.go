@@ -269,21 +269,7 @@ func writeMarkdown(w *bytes.Buffer, m *meta, runs []*interleave, tl *tools, pool
 		}
 	}
 
-	if len(pools) > 0 {
-		fmt.Fprintf(w, "\n## Warm pool\n\n")
-		fmt.Fprintf(w, "`cmd/pool`: `ec2.Service` with `Options.RSAPool` = a warm `keygen.NewPool(keygen.PoolOptions{Bits: 2048, Size: N})`,\n")
-		fmt.Fprintf(w, "RSA `CreateKeyPair` requests (alternating pem and ppk) paced by a ticker; latency is the whole call.\n")
-		fmt.Fprintf(w, "The row without a pool generates each key inline, for contrast.\n\n")
-		fmt.Fprintf(w, "| pool size | requests/s | requests | p50 ms | p99 ms | max ms | mean ms | over 2 ms | other processes (cores) | measured |\n")
-		fmt.Fprintf(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
-		for _, p := range pools {
-			size := "none"
-			if p.PoolSize > 0 {
-				size = fmt.Sprint(p.PoolSize)
-			}
-			fmt.Fprintf(w, "| %s | %g | %d | %.3f | %.3f | %.3f | %.3f | %d | %.2f | %s |\n", size, p.Rate, p.N, p.Median, p.P99, p.Max, p.Mean, p.Over2ms, p.OtherCores, p.Env.Time)
-		}
-	}
+	writePool(w, pools)
 
 	if len(gobench) > 0 {
 		fmt.Fprintf(w, "\n## Go benchmarks\n\n")
@@ -407,4 +393,66 @@ func drawChart(name string, runs []*interleave, tl *tools) error {
 	p.X.Max = max * 1.12
 	p.NominalY(labels...)
 	return p.Save(9*vg.Inch, vg.Length(1.2+0.32*float64(n))*vg.Inch, name)
+}
+
+// writePool writes the warm-pool table: paced rows on a quiet machine and
+// beside busy loops, bursts, and the no-pool contrast.
+func writePool(w *bytes.Buffer, pools []*bench.PoolResult) {
+	if len(pools) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n## Warm pool\n\n")
+	fmt.Fprintf(w, "`cmd/pool`: `ec2.Service` with `Options.RSAPool` = a full `keygen.StartPool(keygen.PoolOptions{Bits: 2048, Size: N})`\n")
+	fmt.Fprintf(w, "(default Workers, MaxWorkers and LowWater), RSA `CreateKeyPair` requests alternating pem and ppk; latency is\n")
+	fmt.Fprintf(w, "the whole call. Paced rows send 10 requests/s for 15 s, alone or beside two busy loops: `sh` loops in\n")
+	fmt.Fprintf(w, "this process's session (as a test suite run from the server's terminal) or goroutines in the\n")
+	fmt.Fprintf(w, "process; each paced row also forces a GC every second to sample stop-the-world pauses (the\n")
+	fmt.Fprintf(w, "runtime's histogram, so pause times are bucket upper bounds). Burst rows send 100 requests to a\n")
+	fmt.Fprintf(w, "full pool of 32, one after another or all at once; *refill* is the time from the last response\n")
+	fmt.Fprintf(w, "until the pool was full again. *Waited*: requests that found the pool empty. *Cores*: CPU\n")
+	fmt.Fprintf(w, "used by this process / the busy loops / every other process on the (shared) machine, averaged\n")
+	fmt.Fprintf(w, "over the row. *CPU/key*: this process's CPU time per key the refill made, which grows when other\n")
+	fmt.Fprintf(w, "processes share the cores and caches.\n\n")
+	fmt.Fprintf(w, "How the pool behaves: ordinary goroutines refill it (no thread priorities are changed, so none can\n")
+	fmt.Fprintf(w, "starve while holding a scheduler slot that garbage collection waits for), each testing candidates\n")
+	fmt.Fprintf(w, "in steps of 16 and yielding its slot between steps. They run while fewer than Size keys are ready:\n")
+	fmt.Fprintf(w, "Workers of them (default GOMAXPROCS−1, at least 1, leaving a slot for requests), and MaxWorkers\n")
+	fmt.Fprintf(w, "(default GOMAXPROCS) at low water (LowWater keys ready or fewer, default Size/4) or while a request\n")
+	fmt.Fprintf(w, "waits. A request that finds the pool empty waits for the next key the refill finishes, first come,\n")
+	fmt.Fprintf(w, "first served: the searches under way finish sooner than a new one would. So a burst of 100 from a\n")
+	fmt.Fprintf(w, "full pool of 32 gets 32 keys at once and the other 68 at the rate the cores make keys (the burst\n")
+	fmt.Fprintf(w, "rows), and the pool is full again *refill* ms after the last response.\n\n")
+	fmt.Fprintf(w, "| row | pool | requests | p50 ms | p99 ms | max ms | over 2 ms | waited | min ready | GC pauses | pause max ms | CPU/key ms | cores own / loops / other | refill ms | measured |\n")
+	fmt.Fprintf(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n")
+	for _, p := range pools {
+		var row string
+		switch {
+		case p.PoolSize == 0:
+			row = fmt.Sprintf("%g req/s, no pool", p.Rate)
+		case p.Burst != "":
+			row = p.Burst + " burst"
+		case p.KeyType == "ed25519":
+			row = fmt.Sprintf("control: %g Ed25519 req/s, %d busy loops in %s, pool idle", p.Rate, p.Busy, p.BusyIn)
+		case p.Busy > 0:
+			row = fmt.Sprintf("%g req/s, %d busy loops in %s", p.Rate, p.Busy, p.BusyIn)
+		default:
+			row = fmt.Sprintf("%g req/s, no busy loops", p.Rate)
+		}
+		size, cpu, refill, gc, pause := "none", "", "", "", ""
+		if p.PoolSize > 0 {
+			size = fmt.Sprint(p.PoolSize)
+		}
+		if p.CPUPerKeyMS > 0 {
+			cpu = fmt.Sprintf("%.1f", p.CPUPerKeyMS)
+		}
+		if p.RefillMS > 0 {
+			refill = fmt.Sprintf("%.0f", p.RefillMS)
+		}
+		if p.GC.Pauses > 0 {
+			gc, pause = fmt.Sprint(p.GC.Pauses), fmt.Sprintf("%.2f", p.GC.MaxMS)
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %.3f | %.3f | %.3f | %d | %d | %d | %s | %s | %s | %.2f / %.2f / %.2f | %s | %s |\n",
+			row, size, p.N, p.Median, p.P99, p.Max, p.Over2ms, p.Waited, p.MinReady, gc, pause, cpu,
+			p.OwnCores, p.BusyCores, p.OtherCores, refill, p.Env.Time)
+	}
 }
