@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-type lockedBuffer struct {
+type countingBuffer struct {
 	mu     sync.Mutex
 	b      bytes.Buffer
 	writes int
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *countingBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.writes++
@@ -24,7 +24,7 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 // TestLogWriter: every line from concurrent writers arrives whole and in
 // each writer's order, also past the pending bound and after Close.
 func TestLogWriter(t *testing.T) {
-	var out lockedBuffer
+	var out countingBuffer
 	w := newLogWriter(&out)
 	long := strings.Repeat("x", maxPending/8)
 	var wg sync.WaitGroup
