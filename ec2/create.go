@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
 	"strconv"
@@ -66,16 +65,12 @@ func dryRunError() error {
 }
 
 // requestDeriver returns the per-request randomness: from Options.Seed when
-// set, else from a fresh crypto/rand seed.
+// set, else crypto/rand's.
 func (s *Service) requestDeriver(gen uint64, fields ...string) (*deriver, error) {
-	seed := s.opts.Seed
-	if seed == nil {
-		seed = make([]byte, 32)
-		if _, err := rand.Read(seed); err != nil {
-			return nil, err
-		}
+	if s.opts.Seed == nil {
+		return &deriver{}, nil
 	}
-	return newDeriver(seed, s.deriveFields(gen, fields...)...), nil
+	return newDeriver(s.opts.Seed, s.deriveFields(gen, fields...)...), nil
 }
 
 // deriveFields appends the Region and the name's generation to a request's
