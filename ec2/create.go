@@ -3,13 +3,14 @@ package ec2
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keygen"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
@@ -64,16 +65,12 @@ func dryRunError() error {
 }
 
 // requestDeriver returns the per-request randomness: from Options.Seed when
-// set, else from a fresh crypto/rand seed.
+// set, else crypto/rand's.
 func (s *Service) requestDeriver(gen uint64, fields ...string) (*deriver, error) {
-	seed := s.opts.Seed
-	if seed == nil {
-		seed = make([]byte, 32)
-		if _, err := rand.Read(seed); err != nil {
-			return nil, err
-		}
+	if s.opts.Seed == nil {
+		return &deriver{}, nil
 	}
-	return newDeriver(seed, s.deriveFields(gen, fields...)...), nil
+	return newDeriver(s.opts.Seed, s.deriveFields(gen, fields...)...), nil
 }
 
 // deriveFields appends the Region and the name's generation to a request's
@@ -192,6 +189,9 @@ func (s *Service) keyMaterial(key crypto.Signer, name, keyFormat string, d *deri
 		}
 		return strings.TrimSuffix(string(b), "\n"), nil
 	default:
+		if k, ok := key.(ed25519.PrivateKey); ok {
+			key = keytype.DerivedEd25519{PrivateKey: k} // keygen derived it from its seed
+		}
 		b, err := pemenc.MarshalOpenSSHPrivateKey(key, &pemenc.OpenSSHOptions{Rand: d.stream("openssh-checkint")})
 		if err != nil {
 			return "", fmt.Errorf("ec2: encoding OpenSSH key: %w", err)

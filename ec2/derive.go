@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 // deriver turns a request seed into independent byte streams, one per
 // purpose: stream(purpose) block i = HMAC-SHA256(seed, label ‖ string
 // KeyName ‖ string KeyType ‖ string KeyFormat ‖ string purpose ‖ uint32 i).
+// A deriver without a seed gives crypto/rand's bytes for every purpose.
 // Because the request fields are inputs, a seeded Service gives each
 // request the same bytes whatever order concurrent requests run in.
 type deriver struct {
@@ -30,6 +32,9 @@ func newDeriver(seed []byte, fields ...string) *deriver {
 }
 
 func (d *deriver) stream(purpose string) io.Reader {
+	if d.seed == nil {
+		return rand.Reader // unseeded: HMAC of a random seed would add nothing but cost
+	}
 	prefix := appendString(append([]byte(nil), d.fields...), purpose)
 	return &hmacStream{mac: hmac.New(sha256.New, d.seed), prefix: prefix}
 }

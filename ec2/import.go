@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/rsa"
 
 	"github.com/keyforge/keyforge/fingerprint"
@@ -93,11 +92,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		// for the material), like CreateKeyPair's.
 		ids = newDeriver(s.opts.Seed, s.deriveFields(p.gen, "import", in.KeyName, fp)...)
 	} else {
-		seed := make([]byte, 32)
-		if _, err := rand.Read(seed); err != nil {
-			return nil, asAPIError(err)
-		}
-		ids = newDeriver(seed)
+		ids = &deriver{}
 	}
 	idStream := ids.stream("key-pair-id")
 	rec := &Record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pubLine, Tags: tags}

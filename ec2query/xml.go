@@ -91,7 +91,7 @@ func (w *xmlWriter) text(s string) {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' {
+		if plainText[c] {
 			i++
 			continue
 		}
@@ -128,6 +128,15 @@ func (w *xmlWriter) text(s string) {
 	}
 	w.put(s[last:])
 }
+
+// plainText marks the bytes text copies as they are: printable ASCII
+// other than &, < and >.
+var plainText = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '&' && c != '<' && c != '>'
+	}
+	return t
+}()
 
 // xmlChar reports whether XML 1.0 allows r (for r ≥ 0x80).
 func xmlChar(r rune) bool {

@@ -134,7 +134,9 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // serve runs the endpoint until ctx is done, then shuts down gracefully:
 // requests in flight finish, then the store is closed.
 func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	lw := newLogWriter(stderr)
+	defer lw.Close()
+	logger := slog.New(slog.NewTextHandler(lw, nil))
 	opts := &ec2query.Options{DefaultRegion: c.region, Logger: logger}
 	if c.credentials != "" {
 		creds, err := ec2query.LoadCredentials(c.credentials)

@@ -11,6 +11,12 @@ import (
 
 // CheckEd25519 refuses an Ed25519 private key of the wrong length or whose
 // second half is not the public key its seed derives.
+// DerivedEd25519 is an Ed25519 key its holder has just derived from its
+// seed (ed25519.NewKeyFromSeed), so its public half is known to match:
+// CheckSigner takes it without deriving the key a second time, which is
+// most of the cost of encoding a new key. Only this module can make one.
+type DerivedEd25519 struct{ ed25519.PrivateKey }
+
 func CheckEd25519(k ed25519.PrivateKey) (ed25519.PrivateKey, error) {
 	if len(k) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("ed25519 private key of %d bytes, want %d", len(k), ed25519.PrivateKeySize)

@@ -132,6 +132,11 @@ func CheckSigner(key any) (crypto.Signer, error) {
 		return NormaliseRSA(k)
 	case ed25519.PrivateKey:
 		return CheckEd25519(k)
+	case DerivedEd25519:
+		if len(k.PrivateKey) != ed25519.PrivateKeySize {
+			return CheckEd25519(k.PrivateKey)
+		}
+		return k.PrivateKey, nil
 	case *ed25519.PrivateKey:
 		if k == nil {
 			return nil, unsupportedGo(key)
