@@ -66,11 +66,11 @@ func dryRunError() error {
 
 // requestDeriver returns the per-request randomness: from Options.Seed when
 // set, else crypto/rand's.
-func (s *Service) requestDeriver(gen uint64, fields ...string) (*deriver, error) {
+func (s *Service) requestDeriver(gen uint64, fields ...string) *deriver {
 	if s.opts.Seed == nil {
-		return &deriver{}, nil
+		return &deriver{}
 	}
-	return newDeriver(s.opts.Seed, s.deriveFields(gen, fields...)...), nil
+	return newDeriver(s.opts.Seed, s.deriveFields(gen, fields...)...)
 }
 
 // deriveFields appends the Region and the name's generation to a request's
@@ -89,10 +89,7 @@ func (s *Service) deriveFields(gen uint64, fields ...string) []string {
 
 func (s *Service) create(ctx context.Context, p *pending, keyType, keyFormat string, tags []Tag) (*CreateKeyPairOutput, error) {
 	name := p.name
-	d, err := s.requestDeriver(p.gen, name, keyType, keyFormat)
-	if err != nil {
-		return nil, err
-	}
+	d := s.requestDeriver(p.gen, name, keyType, keyFormat)
 	var key crypto.Signer
 	switch keyType {
 	case "rsa":
@@ -130,12 +127,7 @@ func (s *Service) create(ctx context.Context, p *pending, keyType, keyFormat str
 		PublicKey:      pubLine,
 		Tags:           tags,
 	}
-	ids := d.stream("key-pair-id")
-	if err := s.commit(ctx, p, rec, func() string {
-		b := make([]byte, 8)
-		ids.Read(b)
-		return keyPairID(b)
-	}); err != nil {
+	if err := s.commit(ctx, p, rec, d.keyPairIDs()); err != nil {
 		return nil, err
 	}
 	return &CreateKeyPairOutput{

@@ -70,6 +70,17 @@ func (h *hmacStream) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// keyPairIDs returns the id source for commit: each call renders the next 8
+// bytes of the "key-pair-id" stream.
+func (d *deriver) keyPairIDs() func() string {
+	ids := d.stream("key-pair-id")
+	return func() string {
+		b := make([]byte, 8)
+		io.ReadFull(ids, b) // hmacStream never fails; crypto/rand panics rather than fail
+		return keyPairID(b)
+	}
+}
+
 // keyPairID renders 8 bytes as an EC2 id: "key-0" + 16 lowercase hex digits.
 func keyPairID(b []byte) string { return "key-0" + hex.EncodeToString(b[:8]) }
 

@@ -86,21 +86,11 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 		return nil, asAPIError(err)
 	}
 	defer s.release(p) // no-op once committed
-	var ids *deriver
-	if s.opts.Seed != nil {
-		// Seeded ids depend on the request only (the key's fingerprint stands
-		// for the material), like CreateKeyPair's.
-		ids = newDeriver(s.opts.Seed, s.deriveFields(p.gen, "import", in.KeyName, fp)...)
-	} else {
-		ids = &deriver{}
-	}
-	idStream := ids.stream("key-pair-id")
+	// Seeded ids depend on the request only (the key's fingerprint stands
+	// for the material), like CreateKeyPair's.
+	d := s.requestDeriver(p.gen, "import", in.KeyName, fp)
 	rec := &Record{KeyName: in.KeyName, KeyType: keyType, KeyFingerprint: fp, PublicKey: pubLine, Tags: tags}
-	if err := s.commit(ctx, p, rec, func() string {
-		b := make([]byte, 8)
-		idStream.Read(b)
-		return keyPairID(b)
-	}); err != nil {
+	if err := s.commit(ctx, p, rec, d.keyPairIDs()); err != nil {
 		return nil, asAPIError(err)
 	}
 	return &ImportKeyPairOutput{KeyFingerprint: fp, KeyName: in.KeyName, KeyPairId: rec.KeyPairId, Tags: cloneTags(tags)}, nil
