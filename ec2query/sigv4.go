@@ -2,6 +2,7 @@ package ec2query
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,7 +163,7 @@ func (si *sigInfo) verify(r *http.Request, rawQuery string, body []byte, secrets
 	} else if d := now.Sub(t); d > ClockSkew || d < -ClockSkew {
 		return authFail("signature time %s is more than %v from the server's", si.amzDate, ClockSkew)
 	}
-	if !sort.StringsAreSorted(si.signedHeaders) || !contains(si.signedHeaders, "host") {
+	if !slices.IsSorted(si.signedHeaders) || !slices.Contains(si.signedHeaders, "host") {
 		return authFail("SignedHeaders must be sorted and include host")
 	}
 	want, err := hex.DecodeString(si.signature)
@@ -191,15 +192,6 @@ func (si *sigInfo) verify(r *http.Request, rawQuery string, body []byte, secrets
 		return authFail("signature does not match")
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func hmacSHA256(key, data []byte) []byte {
@@ -304,12 +296,7 @@ func canonicalQuery(rawQuery string, presigned bool) string {
 		}
 		params = append(params, kv{uriEncode(k, true), uriEncode(v, true)})
 	}
-	sort.Slice(params, func(i, j int) bool {
-		if params[i].k != params[j].k {
-			return params[i].k < params[j].k
-		}
-		return params[i].v < params[j].v
-	})
+	slices.SortFunc(params, func(a, b kv) int { return cmp.Or(cmp.Compare(a.k, b.k), cmp.Compare(a.v, b.v)) })
 	var b strings.Builder
 	for i, p := range params {
 		if i > 0 {
