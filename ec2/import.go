@@ -70,10 +70,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, in *ImportKeyPairInput) (*I
 	if err != nil {
 		return nil, invalidKeyFormat()
 	}
-	keyType := "rsa"
-	if _, ok := pub.(ed25519.PublicKey); ok {
-		keyType = "ed25519"
-	}
+	keyType := keyTypeOf(pub)
 	pubLine, err := publicKeyLine(pub)
 	if err != nil {
 		return nil, asAPIError(err)
@@ -143,6 +140,15 @@ func ParsePublicKeyMaterial(material []byte) (crypto.PublicKey, error) {
 		return pub, nil
 	}
 	return nil, invalidKeyFormat()
+}
+
+// keyTypeOf is EC2's KeyType of a public key ParsePublicKeyMaterial or a
+// stored Record accepts: "ed25519", else "rsa".
+func keyTypeOf(pub crypto.PublicKey) string {
+	if _, ok := pub.(ed25519.PublicKey); ok {
+		return "ed25519"
+	}
+	return "rsa"
 }
 
 func stripSpace(b []byte) []byte {

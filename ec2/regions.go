@@ -2,7 +2,6 @@ package ec2
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -291,10 +290,7 @@ func CheckRegionState(st RegionState, max int) (RegionState, error) {
 		if err != nil || comment != "" {
 			return st, fmt.Errorf("key pair %q: PublicKey is not \"<alg> <base64>\"", r.KeyName)
 		}
-		typ := "rsa"
-		if _, ok := pub.(ed25519.PublicKey); ok {
-			typ = "ed25519"
-		}
+		typ := keyTypeOf(pub)
 		if r.KeyType != typ {
 			return st, fmt.Errorf("key pair %q: KeyType %q does not match its %s public key", r.KeyName, r.KeyType, typ)
 		}
