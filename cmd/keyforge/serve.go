@@ -133,10 +133,15 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // serve runs the endpoint until ctx is done, then shuts down gracefully:
 // requests in flight finish, then the store is closed.
-func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) (err error) {
 	lw := newLogWriter(stderr)
 	defer lw.Close()
 	logger := slog.New(slog.NewTextHandler(lw, nil))
+	defer func() {
+		if err == nil {
+			logger.Info("stopped")
+		}
+	}()
 	opts := &ec2query.Options{DefaultRegion: c.region, Logger: logger}
 	if c.credentials != "" {
 		creds, err := ec2query.LoadCredentials(c.credentials)
@@ -146,14 +151,18 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 		opts.Credentials = creds
 	}
 	svcOpts := ec2.Options{Seed: c.seed}
-	closeStore := func() error { return nil }
 	if c.state != "" {
-		store, closer, err := openState(c.state)
-		if err != nil {
-			return err
+		store, closeStore, oerr := openState(c.state)
+		if oerr != nil {
+			return oerr
 		}
 		svcOpts.Store = store
-		closeStore = closer
+		// Closed last (after the pool's spare keys are saved), on every path.
+		defer func() {
+			if cerr := closeStore(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}()
 	}
 	var pool *keygen.Pool
 	if c.seed != nil {
@@ -166,7 +175,6 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 		if c.poolPersist {
 			keys, err := takeSpareKeys(svcOpts.Store, popts.Bits, logger)
 			if err != nil {
-				closeStore()
 				return err
 			}
 			popts.Preload = keys
@@ -174,7 +182,6 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 		}
 		var err error
 		if pool, err = keygen.StartPool(popts); err != nil {
-			closeStore()
 			return err
 		}
 		defer pool.Close()
@@ -185,12 +192,10 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 	}
 	regions, err := ec2.OpenRegions(ctx, svcOpts)
 	if err != nil {
-		closeStore()
 		return err
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
-		closeStore()
 		return err
 	}
 	srv := &http.Server{
@@ -227,12 +232,6 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer) error {
 		if perr := putSpareKeys(svcOpts.Store, ec2.DefaultRSABits, pool.Drain(), logger); perr != nil && err == nil {
 			err = perr
 		}
-	}
-	if cerr := closeStore(); cerr != nil && err == nil {
-		err = cerr
-	}
-	if err == nil {
-		logger.Info("stopped")
 	}
 	return err
 }
