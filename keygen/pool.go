@@ -99,10 +99,7 @@ func newPool(opts PoolOptions, gen func(context.Context) (*rsa.PrivateKey, error
 	p := &Pool{closed: make(chan struct{})}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if p.err = p.configure(opts); p.err != nil {
-		p.closeOnce.Do(func() {})
-		p.isClosed = true
-		close(p.closed)
-		p.cancel()
+		p.Close() // nothing started; Get returns p.err
 		return p
 	}
 	p.gen = gen
