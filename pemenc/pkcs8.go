@@ -2,9 +2,6 @@ package pemenc
 
 import (
 	"crypto"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/des"
 	"crypto/elliptic"
 	"crypto/pbkdf2"
 	"crypto/sha1"
@@ -204,23 +201,9 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	default:
 		return nil, unsupportedEncryption("PBKDF2 PRF", prf)
 	}
-	var keyLen int
-	var newBlock func([]byte) (cipher.Block, error)
-	switch s := p.Scheme.Algorithm; {
-	case s.Equal(oidAES128CBC):
-		keyLen, newBlock = 16, aes.NewCipher
-	case s.Equal(oidAES192CBC):
-		keyLen, newBlock = 24, aes.NewCipher
-	case s.Equal(oidAES256CBC):
-		keyLen, newBlock = 32, aes.NewCipher
-	case s.Equal(oidDESEDE3CBC):
-		keyLen, newBlock = 24, des.NewTripleDESCipher
-	default:
-		return nil, unsupportedEncryption("PBES2 cipher", s)
-	}
-	var iv []byte
-	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 {
-		return nil, malformed("bad cipher IV")
+	keyLen, newBlock, iv, err := pbes2Scheme(&p)
+	if err != nil {
+		return nil, err
 	}
 	if kp.KeyLength != 0 && kp.KeyLength != keyLen {
 		return nil, malformed("PBKDF2 key length %d for a %d-byte cipher key", kp.KeyLength, keyLen)
@@ -233,9 +216,6 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	}
 	if passphrase == nil {
 		return nil, ErrPassphraseRequired
-	}
-	if len(iv) == 0 {
-		return nil, malformed("bad cipher IV")
 	}
 	key, err := pbkdf2.Key(h, string(passphrase), kp.Salt, kp.Iter, keyLen)
 	if err != nil {
