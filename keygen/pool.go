@@ -153,7 +153,7 @@ func (p *Pool) configure(o PoolOptions) error {
 	ready := make([]*rsa.PrivateKey, 0, len(o.Preload))
 	seen := make(map[string]bool, len(o.Preload))
 	for i, k := range o.Preload {
-		if err := checkPreload(k, o.Bits); err != nil {
+		if err := CheckPoolKey(k, o.Bits); err != nil {
 			return fmt.Errorf("%w: Preload[%d]: %v", ErrPoolOptions, i, err)
 		}
 		n := string(k.N.Bytes())
@@ -168,9 +168,10 @@ func (p *Pool) configure(o PoolOptions) error {
 	return nil
 }
 
-// checkPreload checks a key to be handed out as if the pool had made it,
-// and normalises its prime order as the pool's own keys are.
-func checkPreload(k *rsa.PrivateKey, bits int) error {
+// CheckPoolKey reports whether k may be preloaded into a pool of bits-bit
+// keys (PoolOptions.Preload), checking it as if the pool had made it, and
+// normalises its prime order as the pool's own keys are.
+func CheckPoolKey(k *rsa.PrivateKey, bits int) error {
 	switch {
 	case k == nil || k.N == nil || k.D == nil:
 		return errors.New("not a complete key")

@@ -48,11 +48,7 @@ func takeSpareKeys(st ec2.Store, bits int, logger *slog.Logger) ([]*rsa.PrivateK
 	for i, der := range ders {
 		k, err := x509.ParsePKCS1PrivateKey(der)
 		if err == nil {
-			// StartPool checks size, exponent and consistency.
-			var p *keygen.Pool
-			if p, err = keygen.StartPool(keygen.PoolOptions{Bits: bits, Size: 1, Workers: 1, MaxWorkers: 1, Preload: []*rsa.PrivateKey{k}}); err == nil {
-				p.Close()
-			}
+			err = keygen.CheckPoolKey(k, bits)
 		}
 		if err != nil {
 			logger.Warn("dropping a saved pool key that does not check", "index", i, "err", err)
