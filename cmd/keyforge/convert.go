@@ -108,13 +108,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		opts.hasNewPass = len(opts.newPass) > 0
 	}
-	data, err := readInput(ops[0], stdin)
+	k, err := openKey(ops[0], stdin, pass, f.private, lim)
 	if err != nil {
 		return fail(stderr, err)
-	}
-	k, err := loadKey(data, pass, f.private, lim)
-	if err != nil {
-		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
 	out, err := convert(k, opts)
 	if err != nil {

@@ -37,13 +37,9 @@ func runInspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	data, err := readInput(ops[0], stdin)
+	k, err := openKey(ops[0], stdin, pass, false, lim)
 	if err != nil {
 		return fail(stderr, err)
-	}
-	k, err := loadKey(data, pass, false, lim)
-	if err != nil {
-		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
 	name := ops[0]
 	if name == "-" {

@@ -4,12 +4,27 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
 var errNeedPassphrase = errors.New("the key is encrypted: give its passphrase with --passphrase-file")
+
+// openKey reads the key file at path ("-": stdin) and loads it with
+// loadKey; errors name the file.
+func openKey(path string, stdin io.Reader, passphrase []byte, needPrivate bool, lim *kdfLimits) (*keyfile.Key, error) {
+	data, err := readInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	k, err := loadKey(data, passphrase, needPrivate, lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}
 
 // loadKey reads a private or public key in any format keyforge reads. With
 // needPrivate false, an encrypted key without a passphrase yields its public
