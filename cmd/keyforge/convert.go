@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
@@ -208,7 +209,7 @@ func encode(k *keyfile.Key, o convertOpts) ([]byte, error) {
 }
 
 func typeName(pub crypto.PublicKey) string {
-	t, _, err := keyTypeBits(pub)
+	t, _, err := keytype.Describe(pub)
 	if err != nil {
 		return "this key"
 	}

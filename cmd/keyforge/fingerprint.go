@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
@@ -74,7 +75,7 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 }
 
 func fingerprints(k *keyfile.Key) (*fingerprintJSON, error) {
-	typ, bits, err := keyTypeBits(k.PublicKey)
+	typ, bits, err := keytype.Describe(k.PublicKey)
 	if err != nil {
 		return nil, err
 	}

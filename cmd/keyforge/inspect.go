@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
@@ -53,7 +54,7 @@ func runInspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, k.Certificate.Describe(name, loc))
 		return exitOK
 	}
-	typ, bits, err := keyTypeBits(k.PublicKey)
+	typ, bits, err := keytype.Describe(k.PublicKey)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"crypto"
 	"errors"
 	"fmt"
 	"io"
 
-	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
@@ -53,9 +51,4 @@ func loadKey(data, passphrase []byte, needPrivate bool, lim *kdfLimits) (*keyfil
 		return nil, errors.New("this is a public key; a private key is needed")
 	}
 	return k, nil
-}
-
-// keyTypeBits returns ssh-keygen's type label and size of a public key.
-func keyTypeBits(pub crypto.PublicKey) (string, int, error) {
-	return keytype.Describe(pub)
 }
