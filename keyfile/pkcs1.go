@@ -1,7 +1,5 @@
 package keyfile
 
-import "github.com/keyforge/keyforge/pemenc"
-
 // pkcs1Format: "RSA PRIVATE KEY" (RFC 8017 RSAPrivateKey), PEM or DER.
 var pkcs1Format = &format{
 	name:  FormatPKCS1,
@@ -13,15 +11,5 @@ var pkcs1Format = &format{
 var pkcs1PublicFormat = &format{
 	name:  FormatPKCS1PublicKey,
 	match: pemOrDER(FormatPKCS1PublicKey),
-	parse: func(in *input, o *ParseOptions) (*Key, error) {
-		data := in.data
-		if in.der != nil {
-			data = armor("RSA PUBLIC KEY", in.der)
-		}
-		pub, _, err := pemenc.ParsePublicKey(data)
-		if err != nil {
-			return nil, err
-		}
-		return &Key{Encoding: in.encoding, PublicKey: pub}, nil
-	},
+	parse: parsePEMPublic,
 }

@@ -7,15 +7,19 @@ import "github.com/keyforge/keyforge/pemenc"
 var pkixFormat = &format{
 	name:  FormatPKIX,
 	match: pemOrDER(FormatPKIX),
-	parse: func(in *input, o *ParseOptions) (*Key, error) {
-		data := in.data
-		if in.der != nil {
-			data = in.der
-		}
-		pub, _, err := pemenc.ParsePublicKey(data)
-		if err != nil {
-			return nil, err
-		}
-		return &Key{Encoding: in.encoding, PublicKey: pub}, nil
-	},
+	parse: parsePEMPublic,
+}
+
+// parsePEMPublic reads the PEM or DER public forms with pemenc, which takes
+// the DER as it is (no re-armouring).
+func parsePEMPublic(in *input, _ *ParseOptions) (*Key, error) {
+	data := in.data
+	if in.der != nil {
+		data = in.der
+	}
+	pub, _, err := pemenc.ParsePublicKey(data)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{Encoding: in.encoding, PublicKey: pub}, nil
 }

@@ -58,13 +58,12 @@ type Pool struct {
 	// gen makes one key for the refill; tests replace it.
 	gen func(ctx context.Context) (*rsa.PrivateKey, error)
 
-	mu        sync.Mutex
-	ready     []*rsa.PrivateKey // oldest first
-	waiters   []chan *rsa.PrivateKey
-	busy      int // refill goroutines running
-	isClosed  bool
-	closeOnce sync.Once
-	stats     PoolStats
+	mu       sync.Mutex
+	ready    []*rsa.PrivateKey // oldest first
+	waiters  []chan *rsa.PrivateKey
+	busy     int // refill goroutines running
+	isClosed bool
+	stats    PoolStats
 }
 
 // PoolStats is a snapshot of a Pool's state and counters.
@@ -99,10 +98,7 @@ func newPool(opts PoolOptions, gen func(context.Context) (*rsa.PrivateKey, error
 	p := &Pool{closed: make(chan struct{})}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if p.err = p.configure(opts); p.err != nil {
-		p.closeOnce.Do(func() {})
-		p.isClosed = true
-		close(p.closed)
-		p.cancel()
+		p.Close() // nothing started; Get returns p.err
 		return p
 	}
 	p.gen = gen
@@ -364,13 +360,13 @@ func (p *Pool) Stats() PoolStats {
 // making are abandoned. Ready keys stay: Get hands them out, then generates
 // inline, and Drain returns them. Close is safe to call more than once.
 func (p *Pool) Close() {
-	p.closeOnce.Do(func() {
-		p.mu.Lock()
+	p.mu.Lock()
+	if !p.isClosed {
 		p.isClosed = true
 		close(p.closed)
-		p.mu.Unlock()
-		p.cancel()
-	})
+	}
+	p.mu.Unlock()
+	p.cancel()
 	p.wg.Wait()
 }
 

@@ -2,9 +2,6 @@ package pemenc
 
 import (
 	"crypto"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/des"
 	"crypto/elliptic"
 	"crypto/pbkdf2"
 	"crypto/sha1"
@@ -165,8 +162,9 @@ func isEncryptedPKCS8(der []byte) bool {
 	return err == nil && len(rest) == 0 && len(e.Algo.Algorithm) > 0
 }
 
-// decryptPKCS8 opens an EncryptedPrivateKeyInfo (PBES2, PBKDF2 with
-// HMAC-SHA1/SHA2, AES-CBC or DES-EDE3-CBC) and returns the PrivateKeyInfo DER.
+// decryptPKCS8 opens an EncryptedPrivateKeyInfo (PBES2: PBKDF2 with
+// HMAC-SHA1/SHA2 or scrypt, AES-CBC or DES-EDE3-CBC; or a legacy scheme) and
+// returns the PrivateKeyInfo DER.
 func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	var e encryptedPKCS8
 	if rest, err := asn1.Unmarshal(der, &e); err != nil || len(rest) != 0 {
@@ -179,14 +177,31 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	if rest, err := asn1.Unmarshal(e.Algo.Parameters.FullBytes, &p); err != nil || len(rest) != 0 {
 		return nil, malformed("bad PBES2 parameters")
 	}
-	if p.KDF.Algorithm.Equal(oidScrypt) {
-		return decryptScryptPBES2(&e, &p, passphrase, opts)
-	}
-	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
+	var derive func(raw, passphrase []byte, keyLen int, opts *ParseOptions) ([]byte, error)
+	switch {
+	case p.KDF.Algorithm.Equal(oidPBKDF2):
+		derive = pbkdf2Key
+	case p.KDF.Algorithm.Equal(oidScrypt):
+		derive = scryptKey
+	default:
 		return nil, unsupportedEncryption("PBES2 KDF", p.KDF.Algorithm)
 	}
+	keyLen, newBlock, iv, err := pbes2Scheme(&p)
+	if err != nil {
+		return nil, err
+	}
+	key, err := derive(p.KDF.Parameters.FullBytes, passphrase, keyLen, opts)
+	if err != nil {
+		return nil, err
+	}
+	return cbcDecrypt(newBlock, key, iv, e.Data)
+}
+
+// pbkdf2Key checks PBES2's PBKDF2 parameters against the ceiling, then
+// derives keyLen bytes.
+func pbkdf2Key(raw, passphrase []byte, keyLen int, opts *ParseOptions) ([]byte, error) {
 	var kp pbkdf2Params
-	if rest, err := asn1.Unmarshal(p.KDF.Parameters.FullBytes, &kp); err != nil || len(rest) != 0 {
+	if rest, err := asn1.Unmarshal(raw, &kp); err != nil || len(rest) != 0 {
 		return nil, malformed("bad PBKDF2 parameters")
 	}
 	var h func() hash.Hash
@@ -204,24 +219,6 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	default:
 		return nil, unsupportedEncryption("PBKDF2 PRF", prf)
 	}
-	var keyLen int
-	var newBlock func([]byte) (cipher.Block, error)
-	switch s := p.Scheme.Algorithm; {
-	case s.Equal(oidAES128CBC):
-		keyLen, newBlock = 16, aes.NewCipher
-	case s.Equal(oidAES192CBC):
-		keyLen, newBlock = 24, aes.NewCipher
-	case s.Equal(oidAES256CBC):
-		keyLen, newBlock = 32, aes.NewCipher
-	case s.Equal(oidDESEDE3CBC):
-		keyLen, newBlock = 24, des.NewTripleDESCipher
-	default:
-		return nil, unsupportedEncryption("PBES2 cipher", s)
-	}
-	var iv []byte
-	if rest, err := asn1.Unmarshal(p.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 {
-		return nil, malformed("bad cipher IV")
-	}
 	if kp.KeyLength != 0 && kp.KeyLength != keyLen {
 		return nil, malformed("PBKDF2 key length %d for a %d-byte cipher key", kp.KeyLength, keyLen)
 	}
@@ -234,12 +231,9 @@ func decryptPKCS8(der, passphrase []byte, opts *ParseOptions) ([]byte, error) {
 	if passphrase == nil {
 		return nil, ErrPassphraseRequired
 	}
-	if len(iv) == 0 {
-		return nil, malformed("bad cipher IV")
-	}
 	key, err := pbkdf2.Key(h, string(passphrase), kp.Salt, kp.Iter, keyLen)
 	if err != nil {
 		return nil, fmt.Errorf("pemenc: PBKDF2: %w", err)
 	}
-	return cbcDecrypt(newBlock, key, iv, e.Data)
+	return key, nil
 }

@@ -241,7 +241,7 @@ func (o *ParseOptions) scryptLimits() (mem, work int64) {
 
 // scryptKey checks PBES2's scrypt parameters against the ceilings, then
 // derives keyLen bytes.
-func scryptKey(raw []byte, passphrase []byte, keyLen int, opts *ParseOptions) ([]byte, error) {
+func scryptKey(raw, passphrase []byte, keyLen int, opts *ParseOptions) ([]byte, error) {
 	var sp scryptParams
 	if rest, err := asn1.Unmarshal(raw, &sp); err != nil || len(rest) != 0 {
 		return nil, malformed("bad scrypt parameters")
@@ -264,19 +264,6 @@ func scryptKey(raw []byte, passphrase []byte, keyLen int, opts *ParseOptions) ([
 		return nil, malformed("scrypt: %v", err)
 	}
 	return k, nil
-}
-
-// decryptScryptPBES2 opens PBES2 with the scrypt KDF.
-func decryptScryptPBES2(e *encryptedPKCS8, p *pbes2Params, passphrase []byte, opts *ParseOptions) ([]byte, error) {
-	keyLen, nb, iv, err := pbes2Scheme(p)
-	if err != nil {
-		return nil, err
-	}
-	key, err := scryptKey(p.KDF.Parameters.FullBytes, passphrase, keyLen, opts)
-	if err != nil {
-		return nil, err
-	}
-	return cbcDecrypt(nb, key, iv, e.Data)
 }
 
 // pbes2Scheme reads PBES2's encryption scheme: AES-CBC or DES-EDE3-CBC.

@@ -14,6 +14,7 @@ import (
 // value before any work. Fields not named keep their values.
 func ParseKDFParams(s string, opts *MarshalOptions, limits *ParseOptions) error {
 	o := *opts
+	var err error
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -26,27 +27,33 @@ func ParseKDFParams(s string, opts *MarshalOptions, limits *ParseOptions) error 
 				return fmt.Errorf("%w: kdf must be argon2id, argon2i or argon2d", ErrUnsafeKDF)
 			}
 			o.KDF = n
-		case "memory", "passes", "parallelism":
-			n, err := strconv.ParseUint(v, 10, 32)
-			if err != nil || n == 0 {
-				return fmt.Errorf("%w: %s must be a positive integer", ErrUnsafeKDF, k)
-			}
-			switch strings.ToLower(k) {
-			case "memory":
-				o.Memory = uint32(n)
-			case "passes":
-				o.Passes = uint32(n)
-			default:
-				o.Parallelism = uint32(n)
-			}
+		case "memory":
+			err = positiveParam(k, v, &o.Memory)
+		case "passes":
+			err = positiveParam(k, v, &o.Passes)
+		case "parallelism":
+			err = positiveParam(k, v, &o.Parallelism)
 		default:
 			return fmt.Errorf("%w: unknown KDF parameter %q (kdf, memory, passes, parallelism)", ErrUnsafeKDF, k)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if err := o.checkKDF(limits); err != nil {
 		return err
 	}
 	*opts = o
+	return nil
+}
+
+// positiveParam stores v, a positive 32-bit integer, in *dst.
+func positiveParam(k, v string, dst *uint32) error {
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n == 0 {
+		return fmt.Errorf("%w: %s must be a positive integer", ErrUnsafeKDF, k)
+	}
+	*dst = uint32(n)
 	return nil
 }
 

@@ -249,10 +249,3 @@ func Describe(pub crypto.PublicKey) (string, int, error) {
 	}
 	return "", 0, unsupportedGo(pub)
 }
-
-// Equal reports whether two public keys are the same key.
-func Equal(a, b crypto.PublicKey) bool {
-	type equaler interface{ Equal(crypto.PublicKey) bool }
-	e, ok := a.(equaler)
-	return ok && e.Equal(b)
-}

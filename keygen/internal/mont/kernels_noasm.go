@@ -18,22 +18,13 @@ func condDouble24(z, m *[24]uint64, bit uint64)      { condDouble24Generic(z, m,
 func condDouble32(z, m *[32]uint64, bit uint64)      { condDouble32Generic(z, m, bit) }
 
 func exp2Steps16(z, m *[16]uint64, m0inv uint64, e *[16]uint64, top int) {
-	for i := top; i >= 0; i-- {
-		montSqr16Generic(z, z, m, m0inv)
-		condDouble16Generic(z, m, (e[i/64]>>(i%64))&1)
-	}
+	exp2Steps16Generic(z, m, m0inv, e, top)
 }
 
 func exp2Steps24(z, m *[24]uint64, m0inv uint64, e *[24]uint64, top int) {
-	for i := top; i >= 0; i-- {
-		montSqr24Generic(z, z, m, m0inv)
-		condDouble24Generic(z, m, (e[i/64]>>(i%64))&1)
-	}
+	exp2Steps24Generic(z, m, m0inv, e, top)
 }
 
 func exp2Steps32(z, m *[32]uint64, m0inv uint64, e *[32]uint64, top int) {
-	for i := top; i >= 0; i-- {
-		montSqr32Generic(z, z, m, m0inv)
-		condDouble32Generic(z, m, (e[i/64]>>(i%64))&1)
-	}
+	exp2Steps32Generic(z, m, m0inv, e, top)
 }
