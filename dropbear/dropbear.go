@@ -58,13 +58,18 @@ func Marshal(key crypto.Signer, _ *MarshalOptions) ([]byte, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%w: nil key", ErrUnsupportedKeyType)
 	}
-	// CheckSigner applies keyforge's size policy; the key's own prime order
-	// is kept (dropbearkey writes its primes in no fixed order).
-	if _, err := keytype.CheckSigner(key); err != nil {
+	// CheckSigner applies keyforge's size policy and reduces every accepted
+	// form to one of the types below; an RSA key's own prime order is kept
+	// (dropbearkey writes its primes in no fixed order).
+	s, err := keytype.CheckSigner(key)
+	if err != nil {
 		return nil, wrap(err)
 	}
+	if r, ok := key.(*rsa.PrivateKey); ok {
+		s = r
+	}
 	var b sshwire.Builder
-	switch k := key.(type) {
+	switch k := s.(type) {
 	case *rsa.PrivateKey:
 		b.StringS(keytype.RSA)
 		b.MPInt(big.NewInt(int64(k.E)))
@@ -75,8 +80,6 @@ func Marshal(key crypto.Signer, _ *MarshalOptions) ([]byte, error) {
 	case ed25519.PrivateKey:
 		b.StringS(keytype.Ed25519)
 		b.String(k)
-	case *ed25519.PrivateKey:
-		return Marshal(*k, nil)
 	case *ecdsa.PrivateKey:
 		blob, err := keytype.MarshalPublicKey(&k.PublicKey)
 		if err != nil {
@@ -88,6 +91,8 @@ func Marshal(key crypto.Signer, _ *MarshalOptions) ([]byte, error) {
 		}
 		b.B = append(b.B, blob...) // name, curve, point: the public blob's fields
 		b.MPInt(d)
+	default:
+		return nil, fmt.Errorf("%w: %T", ErrUnsupportedKeyType, key)
 	}
 	return b.B, nil
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/keyforge/keyforge/dropbear"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sizetest"
 	"github.com/keyforge/keyforge/internal/testtool"
 	"github.com/keyforge/keyforge/pemenc"
@@ -297,6 +298,30 @@ func TestFixtures(t *testing.T) {
 		again, _ := dropbear.Marshal(k, nil)
 		if len(again) != len(data) {
 			t.Errorf("%s: re-encoded to %d bytes, file has %d", kt.name, len(again), len(data))
+		}
+	}
+}
+
+// Every form of an Ed25519 key keyforge accepts is written as the plain key.
+func TestMarshalEd25519Forms(t *testing.T) {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := dropbear.Marshal(k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]crypto.Signer{
+		"*ed25519.PrivateKey": &k,
+		"DerivedEd25519":      keytype.DerivedEd25519{PrivateKey: k},
+	} {
+		got, err := dropbear.Marshal(key, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: Marshal wrote %x, want %x", name, got, want)
 		}
 	}
 }

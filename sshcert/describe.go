@@ -2,14 +2,13 @@ package sshcert
 
 import (
 	"crypto"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
+	"github.com/keyforge/keyforge/fingerprint"
 	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/internal/sshwire"
 )
@@ -31,14 +30,13 @@ func KeyTypeName(pub crypto.PublicKey) string {
 // TypeName is the certificate's ssh-keygen name, e.g. "ED25519-CERT".
 func (c *Certificate) TypeName() string { return KeyTypeName(c) }
 
-// fingerprint is ssh-keygen's SHA256 fingerprint of a plain key.
-func fingerprint(pub crypto.PublicKey) string {
-	blob, err := keytype.MarshalPublicKey(pub)
+// sha256Fingerprint is ssh-keygen's SHA256 fingerprint of a plain key.
+func sha256Fingerprint(pub crypto.PublicKey) string {
+	fp, err := fingerprint.SHA256(pub)
 	if err != nil {
 		return "(unknown)"
 	}
-	sum := sha256.Sum256(blob)
-	return "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
+	return fp
 }
 
 // Describe returns what `ssh-keygen -L -f name` prints for the certificate,
@@ -55,8 +53,8 @@ func (c *Certificate) Describe(name string, loc *time.Location) string {
 	}
 	fmt.Fprintf(&b, "%s:\n", name)
 	fmt.Fprintf(&b, "        Type: %s %s certificate\n", c.Type, kind)
-	fmt.Fprintf(&b, "        Public key: %s %s\n", c.TypeName(), fingerprint(c.Key))
-	fmt.Fprintf(&b, "        Signing CA: %s %s (using %s)\n", KeyTypeName(c.SignatureKey), fingerprint(c.SignatureKey), c.Signature.Format)
+	fmt.Fprintf(&b, "        Public key: %s %s\n", c.TypeName(), sha256Fingerprint(c.Key))
+	fmt.Fprintf(&b, "        Signing CA: %s %s (using %s)\n", KeyTypeName(c.SignatureKey), sha256Fingerprint(c.SignatureKey), c.Signature.Format)
 	fmt.Fprintf(&b, "        Key ID: \"%s\"\n", c.KeyID)
 	fmt.Fprintf(&b, "        Serial: %d\n", c.Serial)
 	fmt.Fprintf(&b, "        Valid: %s\n", c.Validity(loc))

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/keyforge/keyforge/internal/keytype"
+	"github.com/keyforge/keyforge/internal/sshwire"
 )
 
 // MarshalOptions configures Marshal; nil means no comment, no encryption.
@@ -64,8 +65,9 @@ func Marshal(key crypto.Signer, opts *MarshalOptions) ([]byte, error) {
 	if encrypted {
 		ciph = Cipher3DES
 	}
-	inner := binary.BigEndian.AppendUint32(nil, uint32(len(payload)))
-	inner = append(inner, payload...)
+	var ib sshwire.Builder
+	ib.String(payload)
+	inner := ib.B
 	if encrypted {
 		pad := make([]byte, -len(inner)&7)
 		r := o.Rand
@@ -82,12 +84,13 @@ func Marshal(key crypto.Signer, opts *MarshalOptions) ([]byte, error) {
 		}
 		cipher.NewCBCEncrypter(b, make([]byte, des.BlockSize)).CryptBlocks(inner, inner)
 	}
-	blob := binary.BigEndian.AppendUint32(nil, magicNumber)
-	blob = binary.BigEndian.AppendUint32(blob, 0)
-	for _, s := range [][]byte{[]byte(TypeRSA), []byte(ciph), inner} {
-		blob = binary.BigEndian.AppendUint32(blob, uint32(len(s)))
-		blob = append(blob, s...)
-	}
+	var bb sshwire.Builder
+	bb.Uint32(magicNumber)
+	bb.Uint32(0) // the total length, filled in below
+	bb.StringS(TypeRSA)
+	bb.StringS(ciph)
+	bb.String(inner)
+	blob := bb.B
 	binary.BigEndian.PutUint32(blob[4:], uint32(len(blob)))
 
 	var out bytes.Buffer

@@ -2,15 +2,19 @@ package main
 
 import (
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/keyforge/keyforge/dropbear"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 	"github.com/keyforge/keyforge/pemenc"
 	"github.com/keyforge/keyforge/ppk"
+	"github.com/keyforge/keyforge/sshcom"
 )
 
 const convertSynopsis = "convert --to FORMAT [--der] [--passphrase-file F] [--new-passphrase-file G] [--ppk-param kdf=argon2id|argon2i|argon2d,memory=KiB,passes=N,parallelism=N] [--kdf-rounds N] [--max-kdf-work N] [--comment C] [-o OUT [--force]] [--] IN"
@@ -108,13 +112,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		opts.hasNewPass = len(opts.newPass) > 0
 	}
-	data, err := readInput(ops[0], stdin)
+	k, err := openKey(ops[0], stdin, pass, f.private, lim)
 	if err != nil {
 		return fail(stderr, err)
-	}
-	k, err := loadKey(data, pass, f.private, lim)
-	if err != nil {
-		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
 	out, err := convert(k, opts)
 	if err != nil {
@@ -160,7 +160,7 @@ func convert(k *keyfile.Key, o convertOpts) ([]byte, error) {
 	if err != nil || !o.der {
 		return out, err
 	}
-	return toDER(out)
+	return pemenc.PEMToDER(out)
 }
 
 func encode(k *keyfile.Key, o convertOpts) ([]byte, error) {
@@ -207,12 +207,36 @@ func encode(k *keyfile.Key, o convertOpts) ([]byte, error) {
 		return pemenc.MarshalRFC4716PublicKey(k.PublicKey, comment)
 	case "pkix":
 		return pemenc.MarshalPKIXPublicKey(k.PublicKey)
+	case "pkcs8-encrypted":
+		if !o.hasNewPass {
+			return nil, fmt.Errorf("--to pkcs8-encrypted needs a passphrase: give --new-passphrase-file")
+		}
+		return pemenc.MarshalEncryptedPKCS8PrivateKey(k.PrivateKey, o.newPass, &pemenc.PKCS8EncryptOptions{Iterations: o.kdfRounds, MaxIterations: o.maxIter})
+	case "sec1":
+		e, ok := k.PrivateKey.(*ecdsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("sec1 holds ECDSA keys only, not %s", typeName(k.PublicKey))
+		}
+		return pemenc.MarshalSEC1PrivateKey(e)
+	case "sshcom":
+		if _, ok := k.PrivateKey.(*rsa.PrivateKey); !ok {
+			return nil, fmt.Errorf("sshcom holds RSA keys only here (puttygen writes no other), not %s", typeName(k.PublicKey))
+		}
+		return sshcom.Marshal(k.PrivateKey, &sshcom.MarshalOptions{Comment: comment, Passphrase: o.newPass})
+	case "dropbear":
+		return dropbear.Marshal(k.PrivateKey, nil)
+	case "pkcs1-public":
+		r, ok := k.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return nil, fmt.Errorf("pkcs1-public holds RSA keys only, not %s", typeName(k.PublicKey))
+		}
+		return pemenc.MarshalPKCS1PublicKey(r)
 	}
-	return encodeMore(k, o, comment)
+	return nil, fmt.Errorf("unknown format %q", o.to)
 }
 
 func typeName(pub crypto.PublicKey) string {
-	t, _, err := keyTypeBits(pub)
+	t, _, err := keytype.Describe(pub)
 	if err != nil {
 		return "this key"
 	}

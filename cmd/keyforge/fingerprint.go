@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
@@ -49,13 +50,9 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	if err != nil {
 		return fail(stderr, err)
 	}
-	data, err := readInput(ops[0], stdin)
+	k, err := openKey(ops[0], stdin, pass, false, lim)
 	if err != nil {
 		return fail(stderr, err)
-	}
-	k, err := loadKey(data, pass, false, lim)
-	if err != nil {
-		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
 	res, err := fingerprints(k)
 	if err != nil {
@@ -78,7 +75,7 @@ func runFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 }
 
 func fingerprints(k *keyfile.Key) (*fingerprintJSON, error) {
-	typ, bits, err := keyTypeBits(k.PublicKey)
+	typ, bits, err := keytype.Describe(k.PublicKey)
 	if err != nil {
 		return nil, err
 	}

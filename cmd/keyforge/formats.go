@@ -1,15 +1,8 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/rsa"
 	"fmt"
 	"strings"
-
-	"github.com/keyforge/keyforge/dropbear"
-	"github.com/keyforge/keyforge/keyfile"
-	"github.com/keyforge/keyforge/pemenc"
-	"github.com/keyforge/keyforge/sshcom"
 )
 
 // outFormat is one output format of convert: what it holds, whether it can
@@ -70,49 +63,4 @@ func formatsHelp() string {
 		fmt.Fprintf(&b, "\n    \t  %-16s %s [%s]", f.name, f.help, f.tool)
 	}
 	return b.String()
-}
-
-// encodeMore writes the formats added beside the original ones.
-func encodeMore(k *keyfile.Key, o convertOpts, comment string) ([]byte, error) {
-	switch o.to {
-	case "pkcs8-encrypted":
-		if !o.hasNewPass {
-			return nil, fmt.Errorf("--to pkcs8-encrypted needs a passphrase: give --new-passphrase-file")
-		}
-		return pemenc.MarshalEncryptedPKCS8PrivateKey(k.PrivateKey, o.newPass, &pemenc.PKCS8EncryptOptions{Iterations: o.kdfRounds, MaxIterations: o.maxIter})
-	case "sec1":
-		e, ok := k.PrivateKey.(*ecdsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("sec1 holds ECDSA keys only, not %s", typeName(k.PublicKey))
-		}
-		return pemenc.MarshalSEC1PrivateKey(e)
-	case "sshcom":
-		if _, ok := k.PrivateKey.(*rsa.PrivateKey); !ok {
-			return nil, fmt.Errorf("sshcom holds RSA keys only here (puttygen writes no other), not %s", typeName(k.PublicKey))
-		}
-		return sshcom.Marshal(k.PrivateKey, &sshcom.MarshalOptions{Comment: comment, Passphrase: o.newPass})
-	case "dropbear":
-		return dropbear.Marshal(k.PrivateKey, nil)
-	case "pkcs1-public":
-		r, ok := k.PublicKey.(*rsa.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("pkcs1-public holds RSA keys only, not %s", typeName(k.PublicKey))
-		}
-		return pemenc.MarshalPKCS1PublicKey(r)
-	}
-	return nil, fmt.Errorf("unknown format %q", o.to)
-}
-
-// toDER turns a PEM output into DER for --der.
-func toDER(out []byte) ([]byte, error) {
-	return pemenc.PEMToDER(out)
-}
-
-// mustFormat is lookupFormat for names known to exist.
-func mustFormat(name string) outFormat {
-	f, ok := lookupFormat(name)
-	if !ok {
-		panic("unknown output format " + name)
-	}
-	return f
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keyforge/keyforge/fingerprint"
+	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
@@ -37,13 +38,9 @@ func runInspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	data, err := readInput(ops[0], stdin)
+	k, err := openKey(ops[0], stdin, pass, false, lim)
 	if err != nil {
 		return fail(stderr, err)
-	}
-	k, err := loadKey(data, pass, false, lim)
-	if err != nil {
-		return fail(stderr, fmt.Errorf("%s: %w", ops[0], err))
 	}
 	name := ops[0]
 	if name == "-" {
@@ -57,7 +54,7 @@ func runInspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, k.Certificate.Describe(name, loc))
 		return exitOK
 	}
-	typ, bits, err := keyTypeBits(k.PublicKey)
+	typ, bits, err := keytype.Describe(k.PublicKey)
 	if err != nil {
 		return fail(stderr, err)
 	}

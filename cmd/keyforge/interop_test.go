@@ -529,3 +529,12 @@ func TestFingerprintPlainLikeSSHKeygen(t *testing.T) {
 		}
 	}
 }
+
+// mustFormat is lookupFormat for names known to exist.
+func mustFormat(name string) outFormat {
+	f, ok := lookupFormat(name)
+	if !ok {
+		panic("unknown output format " + name)
+	}
+	return f
+}

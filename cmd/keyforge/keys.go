@@ -1,15 +1,28 @@
 package main
 
 import (
-	"crypto"
 	"errors"
 	"fmt"
+	"io"
 
-	"github.com/keyforge/keyforge/internal/keytype"
 	"github.com/keyforge/keyforge/keyfile"
 )
 
 var errNeedPassphrase = errors.New("the key is encrypted: give its passphrase with --passphrase-file")
+
+// openKey reads the key file at path ("-": stdin) and loads it with
+// loadKey; errors name the file.
+func openKey(path string, stdin io.Reader, passphrase []byte, needPrivate bool, lim *kdfLimits) (*keyfile.Key, error) {
+	data, err := readInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	k, err := loadKey(data, passphrase, needPrivate, lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}
 
 // loadKey reads a private or public key in any format keyforge reads. With
 // needPrivate false, an encrypted key without a passphrase yields its public
@@ -38,9 +51,4 @@ func loadKey(data, passphrase []byte, needPrivate bool, lim *kdfLimits) (*keyfil
 		return nil, errors.New("this is a public key; a private key is needed")
 	}
 	return k, nil
-}
-
-// keyTypeBits returns ssh-keygen's type label and size of a public key.
-func keyTypeBits(pub crypto.PublicKey) (string, int, error) {
-	return keytype.Describe(pub)
 }
